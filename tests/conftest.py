@@ -1,0 +1,38 @@
+"""Fixtures shared by the test suites."""
+
+import os
+import shutil
+import uuid
+from pathlib import Path
+
+import pytest
+
+from workbook import LANGUAGES
+from workbook.paths import ROOT
+
+
+@pytest.fixture(params=LANGUAGES)
+def language(request) -> str:
+    """Run the test once per server language."""
+    return request.param
+
+
+@pytest.fixture
+def scratch() -> Path:
+    """A directory inside the Go module (so Go can build there) that is removed afterwards."""
+    path = ROOT / "_scratch" / uuid.uuid4().hex[:8]
+    path.mkdir(parents=True)
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def alive(pid: int) -> bool:
+    """True if a process with this id exists and is not a zombie."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False

@@ -1,0 +1,9 @@
+"""The workbook's helpers: start servers (launcher), show the wire (wire), grade exercises (checker)."""
+
+from .build import BuildError
+from .launcher import LANGUAGES, Server, ServerError, serve
+from .toolchain import ToolchainError
+from .wire import exchange, raw_request
+
+__all__ = ["LANGUAGES", "BuildError", "Server", "ServerError", "ToolchainError",
+           "exchange", "raw_request", "serve"]

@@ -1,0 +1,202 @@
+"""Start any workbook server, in any of the three languages, and always stop it again.
+
+    with serve("go", "hello") as srv:
+        requests.get(srv.url)
+
+    srv = serve("python", "users")   # the notebook form
+    srv.stop()
+
+A server is ready when it prints its readiness line, `listening on http://127.0.0.1:PORT`. It runs
+in a process group of its own and is stopped, group and all, when the `with` block ends, when
+`stop()` is called, when the Server object is garbage-collected, when Python exits, and, through
+a guardian process, when this process dies without a chance to clean up (a kernel restart).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+import weakref
+from pathlib import Path
+
+from .build import build_go
+from .paths import ROOT, SERVERS
+from .toolchain import require
+
+LANGUAGES = ("python", "node", "go")
+READY = re.compile(r"listening on (http://127\.0\.0\.1:(\d+))")
+# The file a directory must hold to be a server, per language (a Go server is its package).
+ENTRY_FILE = {"python": "server.py", "node": "server.js", "go": "main.go"}
+
+
+class ServerError(RuntimeError):
+    """A server did not start; the message shows the command and what the server printed."""
+
+
+def source_of(language: str, program: str | Path) -> Path:
+    """The source of a server: a name under servers/, or a path to a file or directory."""
+    if language not in LANGUAGES:
+        raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, not {language!r}")
+    if isinstance(program, str) and re.fullmatch(r"[\w-]+", program):
+        source = {
+            "python": SERVERS / "python" / f"{program}.py",
+            "node": SERVERS / "node" / f"{program}.js",
+            "go": SERVERS / "go" / program,
+        }[language]
+    else:
+        source = Path(program) if Path(program).is_absolute() else ROOT / program
+        if source.is_dir() and language != "go":
+            source = source / ENTRY_FILE[language]
+        elif source.is_file() and language == "go":
+            source = source.parent
+    if not source.exists():
+        raise FileNotFoundError(f"no {language} server at {source}")
+    return source
+
+
+def command_for(language: str, source: Path, args: tuple[str, ...]) -> list[str]:
+    """The command line that starts a server on any free port."""
+    if language == "python":
+        return [sys.executable, "-u", str(source), "0", *args]
+    if language == "node":
+        require("node")
+        return ["node", str(source), "0", *args]
+    return [str(build_go(source)), "0", *args]
+
+
+class _Guardian:
+    """The one guardian process of this Python process (see guardian.py), started on first use."""
+
+    _lock = threading.Lock()
+    _process: subprocess.Popen | None = None
+    _owner = 0
+
+    @classmethod
+    def tell(cls, line: str) -> None:
+        with cls._lock:
+            if cls._process is None or cls._owner != os.getpid() or cls._process.poll() is not None:
+                cls._process = subprocess.Popen(
+                    [sys.executable, "-I", str(Path(__file__).with_name("guardian.py"))],
+                    stdin=subprocess.PIPE, text=True, start_new_session=True,
+                )
+                cls._owner = os.getpid()
+            try:
+                cls._process.stdin.write(line + "\n")
+                cls._process.stdin.flush()
+            except (BrokenPipeError, ValueError):
+                pass
+
+
+def _stop_process(process: subprocess.Popen, grace: float = 3.0) -> int | None:
+    """SIGTERM the server's process group, SIGKILL it after `grace` seconds; return its status."""
+    if process.poll() is None:
+        for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, grace)):
+            try:
+                os.killpg(process.pid, sig)
+            except ProcessLookupError:
+                break
+            try:
+                process.wait(wait)
+                break
+            except subprocess.TimeoutExpired:
+                continue
+    _Guardian.tell(f"-{process.pid}")
+    return process.poll()
+
+
+class Server:
+    """A running server: `.url`, `.port`, `.stop()`; a context manager that stops it on exit."""
+
+    def __init__(self, language: str, program: str | Path, *args: str,
+                 env: dict[str, str] | None = None, timeout: float = 10.0):
+        self.language = language
+        self.program = program
+        self.source = source_of(language, program)
+        self.command = command_for(language, self.source, tuple(str(a) for a in args))
+        self.url = ""
+        self.port = 0
+        self._lines: list[str] = []
+        self._ready = threading.Event()
+        self._process = subprocess.Popen(
+            self.command, cwd=ROOT, env={**os.environ, **(env or {})},
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            start_new_session=True,  # its own process group: stop() reaches any children too
+        )
+        _Guardian.tell(f"+{self._process.pid}")
+        self._finalizer = weakref.finalize(self, _stop_process, self._process)
+        self._readers = [
+            threading.Thread(target=self._read, args=(stream,), daemon=True)
+            for stream in (self._process.stdout, self._process.stderr)
+        ]
+        for reader in self._readers:
+            reader.start()
+        try:
+            self._wait_until_ready(timeout)
+        except BaseException:  # also KeyboardInterrupt: an interrupted cell leaves nothing behind
+            self.stop()
+            raise
+
+    def _read(self, stream) -> None:
+        for raw in iter(stream.readline, b""):
+            line = raw.decode("utf-8", "replace").rstrip("\n")
+            self._lines.append(line)
+            found = READY.search(line)
+            if found and not self._ready.is_set():
+                self.url, self.port = found.group(1), int(found.group(2))
+                self._ready.set()
+        stream.close()
+
+    def _wait_until_ready(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while not self._ready.wait(0.02):
+            if self._process.poll() is not None:
+                for reader in self._readers:
+                    reader.join(1)
+                raise ServerError(self._explain(f"exited with status {self._process.returncode}"))
+            if time.monotonic() > deadline:
+                raise ServerError(self._explain(
+                    f"printed no readiness line 'listening on http://127.0.0.1:PORT' within {timeout:g} s"))
+
+    def _explain(self, what: str) -> str:
+        printed = "\n".join(f"    {line}" for line in self._lines) or "    (nothing)"
+        return (f"the {self.language} server {self.program!s} {what}.\n"
+                f"  command: {' '.join(self.command)}\n  it printed:\n{printed}")
+
+    def output(self) -> str:
+        """Everything the server printed so far, stdout and stderr interleaved by arrival."""
+        return "\n".join(self._lines)
+
+    @property
+    def pid(self) -> int:
+        return self._process.pid
+
+    def running(self) -> bool:
+        return self._process.poll() is None
+
+    def stop(self) -> int | None:
+        """Stop the server (and anything it started); return its exit status."""
+        status = self._finalizer() if self._finalizer.alive else self._process.poll()
+        for reader in self._readers:
+            reader.join(1)
+        return status
+
+    def __enter__(self) -> Server:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        state = self.url if self.running() else "stopped"
+        return f"<{self.language} server {self.program!s}: {state}>"
+
+
+def serve(language: str, program: str | Path = "hello", *args: str,
+          env: dict[str, str] | None = None, timeout: float = 10.0) -> Server:
+    """Start a server and return once it is ready; see Server."""
+    return Server(language, program, *args, env=env, timeout=timeout)
