@@ -8,14 +8,23 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 GO_BUILT := .build/go.stamp
-GO_SOURCES := $(shell find servers -name "*.go") go.mod
+GO_SOURCES := $(wildcard servers/go/*/*.go) go.mod
 export GOTOOLCHAIN := local
+# Programs the lessons use, built from source with the Go toolchain (no root, no download of binaries):
+# Caddy, a load balancer people run in production (lesson 09); oasdiff, a breaking-change detector
+# for OpenAPI documents (lesson 07); hey, a load generator (lesson 09, make bench).
+GO_TOOLS := github.com/caddyserver/caddy/v2/cmd/caddy@v2.11.9 github.com/oasdiff/oasdiff@v1.36.0 github.com/rakyll/hey@v0.1.4
+TOOL_STAMPS := $(foreach tool,$(GO_TOOLS),.build/bin/.$(subst /,_,$(tool)))
 
 # Check the toolchains before any target that needs them, and stop with one line that names
 # what to install (no traceback, no half-made venv).
 NEEDS_TOOLS := setup lab test check progress bench
 ifneq ($(filter $(NEEDS_TOOLS),$(if $(MAKECMDGOALS),$(MAKECMDGOALS),help)),)
-TOOLCHAIN_PROBLEM := $(shell $(PYTHON) workbook/toolchain.py python node go 2>&1 || echo "error: $(PYTHON) 3.11+ is needed")
+TOOLCHAIN_PROBLEM := $(shell $(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
+  || echo "error: Python 3.11+ is needed as $(PYTHON): install it from https://www.python.org/downloads/")
+ifeq ($(strip $(TOOLCHAIN_PROBLEM)),)
+TOOLCHAIN_PROBLEM := $(shell $(PYTHON) workbook/toolchain.py node go 2>&1)
+endif
 ifneq ($(strip $(TOOLCHAIN_PROBLEM)),)
 $(error $(TOOLCHAIN_PROBLEM))
 endif
@@ -37,7 +46,12 @@ $(GO_BUILT): $(INSTALLED) $(GO_SOURCES)
 	$(PY) -c "import sys, workbook.build as build; sys.exit(build.main(['servers']))"
 	@mkdir -p $(@D) && touch $@
 
-setup: $(INSTALLED) $(GO_BUILT) ## create .venv, install requirements.txt, build the Go servers
+.build/bin/.%:
+	@echo "building $(subst _,/,$*) (once; it takes a minute or two)"
+	GOBIN=$(CURDIR)/.build/bin go install $(subst _,/,$*)
+	@touch $@
+
+setup: $(INSTALLED) $(GO_BUILT) $(TOOL_STAMPS) ## create .venv, install requirements.txt, build the Go servers and tools
 
 lab: setup ## set everything up and open the lessons in JupyterLab
 	$(VENV)/bin/jupyter lab notebooks/
@@ -51,8 +65,8 @@ check: setup ## grade your exercise: make check EX=03 IN=go
 progress: setup ## show which exercises pass, per language
 	@$(PY) -m workbook.checker --progress
 
-bench: setup ## measure start-up and the users servers under load (figures, not a test)
-	$(PY) -m workbook.bench
+bench: setup ## measure start-up, builds, load, checks (ONLY="lessons workflow" for others)
+	$(PY) -m workbook.bench $(ONLY)
 
 clean: ## remove everything generated (.venv, .build, caches)
 	rm -rf $(VENV) .build .pytest_cache

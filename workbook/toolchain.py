@@ -14,7 +14,7 @@ import sys
 # tool: (minimum version, the command that prints its version, where to get it)
 MINIMUM = {
     "python": ((3, 11), None, "https://www.python.org/downloads/"),
-    "node": ((20, 0), ["node", "--version"], "https://nodejs.org/"),
+    "node": ((20,), ["node", "--version"], "https://nodejs.org/"),
     "go": ((1, 22), ["go", "version"], "https://go.dev/dl/"),
 }
 

@@ -1,0 +1,176 @@
+"""Figures, not tests: how fast the servers start, build and answer. `make bench` runs this.
+
+    python -m workbook.bench                 # startup, build, load
+    python -m workbook.bench load checks     # only these parts
+    python -m workbook.bench workflow        # fresh clone: `make setup` and `make test` wall time
+
+Each part prints one table. Numbers depend on the machine and on what else it is doing, which is
+why they are measured here, on demand, and never asserted by a test.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import requests
+
+from .build import binary_for, build_go
+from .launcher import LANGUAGES, serve
+from .paths import BUILD, ROOT, SERVERS
+from .show import table
+
+HEY = BUILD / "bin" / "hey"
+
+
+def _peak_memory_mib(pid: int) -> float:
+    """The peak resident memory of a process (VmHWM), in MiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def startup(runs: int = 10) -> None:
+    """Time from serve(...) to ready, per language and server (Go binaries already built)."""
+    rows = []
+    for program in ("hello", "users"):
+        for language in LANGUAGES:
+            serve(language, program).stop()  # builds the Go binary if needed, warms file caches
+            times = []
+            for _ in range(runs):
+                started = time.perf_counter()
+                server = serve(language, program)
+                times.append(time.perf_counter() - started)
+                server.stop()
+            rows.append([program, language, f"{statistics.median(times) * 1000:.0f} ms",
+                         f"{max(times) * 1000:.0f} ms"])
+    print(f"serve(...) until ready, {runs} runs each")
+    print(table(rows, ["server", "language", "median", "slowest"]))
+
+
+def build() -> None:
+    """Go build time: cold (empty build cache, like a fresh machine) and warm (cache kept)."""
+    rows = []
+    package = SERVERS / "go" / "users"
+    with tempfile.TemporaryDirectory() as cache:
+        for label, env in (("cold: empty GOCACHE", {"GOCACHE": cache}), ("warm: GOCACHE kept", {})):
+            output = Path(cache) / "users-binary"
+            started = time.perf_counter()
+            subprocess.run(["go", "build", "-o", str(output), "./servers/go/users"], cwd=ROOT, check=True,
+                           env={**os.environ, "GOTOOLCHAIN": "local", **env})
+            rows.append([label, f"{time.perf_counter() - started:.1f} s"])
+    binary_for(package).unlink(missing_ok=True)
+    started = time.perf_counter()
+    build_go(package)
+    rows.append(["serve() after a source change (warm cache)", f"{time.perf_counter() - started:.1f} s"])
+    print("building servers/go/users")
+    print(table(rows, ["build", "wall time"]))
+
+
+def _hey(url: str, seconds: int, connections: int) -> dict[str, str]:
+    out = subprocess.run([str(HEY), "-z", f"{seconds}s", "-c", str(connections), url],
+                         capture_output=True, text=True, check=True).stdout
+    found = {
+        "rps": re.search(r"Requests/sec:\s+([\d.]+)", out),
+        "p50": re.search(r"50% in ([\d.]+) secs", out),
+        "p99": re.search(r"99% in ([\d.]+) secs", out),
+        "ok": re.search(r"\[200\]\s+(\d+) responses", out),
+    }
+    errors = re.search(r"Error distribution:(.*)", out, re.S)
+    result = {key: (match.group(1) if match else "?") for key, match in found.items()}
+    result["errors"] = "none" if not errors else str(len(errors.group(1).strip().splitlines()))
+    return result
+
+
+def load(seconds: int = 5, connections: int = 32) -> None:
+    """GET /users/{id} under load with hey, one language after the other, in one table."""
+    if not HEY.exists():
+        sys.exit(f"{HEY} is missing: run `make setup` first")
+    rows = []
+    for language in LANGUAGES:
+        with serve(language, "users") as server:
+            for i in range(100):
+                requests.post(server.url + "/users", json={"email": f"u{i}@example.com", "name": f"User {i}"})
+            result = _hey(server.url + "/users/42", seconds, connections)
+            rows.append([language, f"{float(result['rps']):,.0f}", f"{float(result['p50']) * 1000:.2f} ms",
+                         f"{float(result['p99']) * 1000:.2f} ms", result["ok"], result["errors"],
+                         f"{_peak_memory_mib(server.pid):.1f} MiB"])
+    print(f"hey -z {seconds}s -c {connections} GET /users/42 (100 users stored), on {os.cpu_count()} cores")
+    print(table(rows, ["language", "requests/s", "p50", "p99", "200s", "errors", "peak memory"]))
+
+
+def checks() -> None:
+    """Wall time of one `make check` per language (the solution of each exercise, Go already built)."""
+    exercises = sorted(path.name for path in (ROOT / "solutions").glob("[0-9][0-9]_*"))
+    rows = []
+    for exercise in exercises:
+        row = [exercise]
+        for language in LANGUAGES:
+            command = [sys.executable, "-m", "workbook.checker", exercise[:2], language, "--solution"]
+            subprocess.run(command, cwd=ROOT, capture_output=True)  # build once
+            started = time.perf_counter()
+            done = subprocess.run(command, cwd=ROOT, capture_output=True)
+            row.append(f"{time.perf_counter() - started:.2f} s" + ("" if done.returncode == 0 else " (failed)"))
+        rows.append(row)
+    print("python -m workbook.checker NN LANGUAGE --solution (what `make check` runs)")
+    print(table(rows, ["exercise", *LANGUAGES]))
+
+
+def lessons() -> None:
+    """Wall time of each lesson run top to bottom in a fresh kernel."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    rows = []
+    for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        document = nbformat.read(notebook, as_version=4)
+        started = time.perf_counter()
+        NotebookClient(document, timeout=120, resources={"metadata": {"path": str(notebook.parent)}}).execute()
+        rows.append([notebook.name, f"{time.perf_counter() - started:.1f} s"])
+    print("each lesson, fresh kernel, top to bottom")
+    print(table(rows, ["lesson", "wall time"]))
+
+
+def workflow() -> None:
+    """A fresh clone of this checkout: wall time of `make setup` (what `make lab` does before
+    opening JupyterLab) and then of `make test`. Uses the machine's pip and Go caches, as a
+    learner's second project would."""
+    rows = []
+    with tempfile.TemporaryDirectory() as scratch:
+        clone = Path(scratch) / "workbook"
+        subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True)
+        for target in ("setup", "test"):
+            started = time.perf_counter()
+            done = subprocess.run(["make", target], cwd=clone, capture_output=True, text=True)
+            outcome = "ok" if done.returncode == 0 else f"failed:\n{done.stdout[-2000:]}{done.stderr[-2000:]}"
+            rows.append([f"make {target}", f"{time.perf_counter() - started:.1f} s", outcome])
+    print("a fresh clone of the committed workbook")
+    print(table(rows, ["command", "wall time", "result"]))
+
+
+PARTS = {"startup": startup, "build": build, "load": load, "checks": checks, "lessons": lessons,
+         "workflow": workflow}
+DEFAULT = ["startup", "build", "load", "checks"]
+
+
+def main(names: list[str]) -> int:
+    unknown = [name for name in names if name not in PARTS]
+    if unknown:
+        print(f"unknown part {unknown[0]!r}; choose from: {', '.join(PARTS)}", file=sys.stderr)
+        return 2
+    for name in names or DEFAULT:
+        PARTS[name]()
+        print()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
