@@ -59,14 +59,14 @@ def source_of(language: str, program: str | Path) -> Path:
     return source
 
 
-def command_for(language: str, source: Path, args: tuple[str, ...]) -> list[str]:
-    """The command line that starts a server on any free port."""
+def command_for(language: str, source: Path, port: int, args: tuple[str, ...]) -> list[str]:
+    """The command line that starts a server on `port` (0: any free port)."""
     if language == "python":
-        return [sys.executable, "-u", str(source), "0", *args]
+        return [sys.executable, "-u", str(source), str(port), *args]
     if language == "node":
         require("node")
-        return ["node", str(source), "0", *args]
-    return [str(build_go(source)), "0", *args]
+        return ["node", str(source), str(port), *args]
+    return [str(build_go(source)), str(port), *args]
 
 
 class _Guardian:
@@ -112,14 +112,17 @@ def _stop_process(process: subprocess.Popen, grace: float = 3.0) -> int | None:
 class Server:
     """A running server: `.url`, `.port`, `.stop()`; a context manager that stops it on exit."""
 
-    def __init__(self, language: str, program: str | Path, *args: str,
+    def __init__(self, language: str, program: str | Path, *args: str, port: int = 0,
                  env: dict[str, str] | None = None, timeout: float = 10.0):
         self.language = language
         self.program = program
         self.source = source_of(language, program)
-        self.command = command_for(language, self.source, tuple(str(a) for a in args))
-        self.url = ""
-        self.port = 0
+        self.url, self.port = "", 0  # known once the readiness line is read
+        self._start(command_for(language, self.source, port, tuple(str(a) for a in args)), env, timeout)
+
+    def _start(self, command: list[str], env: dict[str, str] | None, timeout: float) -> None:
+        """Start `command` in its own process group and return once it is ready."""
+        self.command = command
         self._lines: list[str] = []
         self._ready = threading.Event()
         self._process = subprocess.Popen(
@@ -153,7 +156,7 @@ class Server:
 
     def _wait_until_ready(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
-        while not self._ready.wait(0.02):
+        while not self._ready.wait(0.02) and not self._probe():
             if self._process.poll() is not None:
                 for reader in self._readers:
                     reader.join(1)
@@ -161,6 +164,10 @@ class Server:
             if time.monotonic() > deadline:
                 raise ServerError(self._explain(
                     f"printed no readiness line 'listening on http://127.0.0.1:PORT' within {timeout:g} s"))
+
+    def _probe(self) -> bool:
+        """Another way to tell readiness, for programs that print no readiness line."""
+        return False
 
     def _explain(self, what: str) -> str:
         printed = "\n".join(f"    {line}" for line in self._lines) or "    (nothing)"
@@ -196,7 +203,7 @@ class Server:
         return f"<{self.language} server {self.program!s}: {state}>"
 
 
-def serve(language: str, program: str | Path = "hello", *args: str,
+def serve(language: str, program: str | Path = "hello", *args: str, port: int = 0,
           env: dict[str, str] | None = None, timeout: float = 10.0) -> Server:
-    """Start a server and return once it is ready; see Server."""
-    return Server(language, program, *args, env=env, timeout=timeout)
+    """Start a server and return once it is ready; see Server. `port=0` means any free port."""
+    return Server(language, program, *args, port=port, env=env, timeout=timeout)

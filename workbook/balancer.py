@@ -1,0 +1,88 @@
+"""Put several servers behind one load balancer: Caddy, as people run it in production.
+
+    with serve("python", "users") as a, serve("go", "users") as b, balance([a.url, b.url]) as lb:
+        requests.get(lb.url + "/users")      # answered by a, then b, then a, ...
+
+Caddy is built from source by `make setup` into .build/bin/caddy. Like a server, the balancer runs
+in its own process group and is stopped on exit, on error and when the kernel goes away.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import tempfile
+from pathlib import Path
+
+from .launcher import Server
+from .paths import BUILD
+
+CADDY = BUILD / "bin" / "caddy"
+
+
+def free_port() -> int:
+    """A port no one listens on right now (the OS picks it)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def caddy_config(port: int, upstreams: list[str], policy: str, retry_for: str,
+                 show_upstream: bool) -> dict:
+    """Caddy's JSON config: one reverse proxy on 127.0.0.1:port in front of the upstreams."""
+    proxy = {
+        "handler": "reverse_proxy",
+        "upstreams": [{"dial": url.split("://", 1)[-1].rstrip("/")} for url in upstreams],
+        # try_duration: when an upstream refuses the connection, try the next one for this long,
+        # so a replica that is being replaced costs a retry, not a failed request.
+        "load_balancing": {"selection_policy": {"policy": policy},
+                           "try_duration": retry_for, "try_interval": "20ms"},
+        # Passive health check: an upstream that just failed is skipped for a while.
+        "health_checks": {"passive": {"fail_duration": "2s"}},
+    }
+    if show_upstream:
+        proxy["headers"] = {"response": {"set": {"X-Upstream": ["{http.reverse_proxy.upstream.hostport}"]}}}
+    return {
+        "admin": {"disabled": True},  # no admin port: several balancers can run at once
+        "logging": {"logs": {"default": {"level": "ERROR"}}},
+        "apps": {"http": {"servers": {"balancer": {
+            "listen": [f"127.0.0.1:{port}"],
+            "automatic_https": {"disable": True},
+            "routes": [{"handle": [proxy]}],
+        }}}},
+    }
+
+
+class Balancer(Server):
+    """A running Caddy reverse proxy: `.url`, `.upstreams`, `.stop()`; a context manager."""
+
+    def __init__(self, upstreams: list[str], *, policy: str = "round_robin", retry_for: str = "3s",
+                 show_upstream: bool = False, timeout: float = 15.0):
+        if not CADDY.exists():
+            raise FileNotFoundError(f"{CADDY} is missing: run `make setup` to build it")
+        self.language, self.program, self.upstreams = "caddy", "balancer", list(upstreams)
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._home = tempfile.TemporaryDirectory(prefix="caddy-")
+        config = Path(self._home.name) / "caddy.json"
+        config.write_text(json.dumps(caddy_config(self.port, self.upstreams, policy, retry_for, show_upstream)))
+        home = {"HOME": self._home.name, "XDG_DATA_HOME": self._home.name, "XDG_CONFIG_HOME": self._home.name}
+        self._start([str(CADDY), "run", "--config", str(config)], home, timeout)
+
+    def _probe(self) -> bool:
+        """Caddy prints no readiness line: it is ready when its port accepts a connection."""
+        try:
+            socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+        except OSError:
+            return False
+        return True
+
+    def stop(self) -> int | None:
+        status = super().stop()
+        self._home.cleanup()
+        return status
+
+
+def balance(upstreams: list[str], **options) -> Balancer:
+    """Start Caddy in front of `upstreams` (URLs) and return once it accepts connections."""
+    return Balancer(upstreams, **options)
