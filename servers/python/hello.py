@@ -29,11 +29,12 @@ class Hello(BaseHTTPRequestHandler):
 def main():
     # The port: first argument, else $PORT, else 0 (the OS picks any free port).
     port = int(sys.argv[1] if len(sys.argv) > 1 else os.environ.get("PORT", "0"))
+    # SIGTERM (what process managers send) stops the loop the way Ctrl-C does.
+    # Caught from here on, before anyone is told the server is ready.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     server = HTTPServer((HOST, port), Hello)
     # Exactly one readiness line: a launcher waits for it and reads the real port from it.
     print(f"listening on http://{HOST}:{server.server_port}", flush=True)
-    # SIGTERM (what process managers send) stops the loop the way Ctrl-C does.
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -37,6 +37,10 @@ func main() {
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/", hello)
+	// SIGTERM (what process managers send) stops the server the way Ctrl-C does.
+	// Caught from here on, before anyone is told the server is ready.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	listener, err := net.Listen("tcp", net.JoinHostPort(host, port))
 	if err != nil {
 		log.Fatal(err)
@@ -44,9 +48,6 @@ func main() {
 	// Exactly one readiness line: a launcher waits for it and reads the real port from it.
 	fmt.Printf("listening on http://%s\n", listener.Addr())
 	server := &http.Server{Handler: mux}
-	// SIGTERM (what process managers send) stops the server the way Ctrl-C does.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	go func() {
 		<-ctx.Done()
 		server.Shutdown(context.Background())
