@@ -1,0 +1,525 @@
+"""The `users` API of the workbook, on Python's http.server (standard library only).
+
+Contract: servers/users.openapi.yaml, in prose in servers/README.md. The Node and Go twins,
+servers/node/users.js and servers/go/users/main.go, answer byte for byte the same.
+Run:  python3 servers/python/users.py [PORT]   (or node servers/node/users.js [PORT],
+      go run ./servers/go/users [PORT]); the port defaults to $PORT, else 0 (any free port).
+With USERS_STORE=DIR the users live in DIR, shared by every `users` process started with it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import signal
+import sys
+import tempfile
+import threading
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, Callable
+from urllib.parse import parse_qs
+
+# ---- Constants ----------------------------------------------------------------------------
+
+HOST = "127.0.0.1"
+MAX_BODY_BYTES = 16384
+DEFAULT_LIMIT = 20
+MAX_LIMIT = 100
+MAX_EMAIL = 254
+MAX_NAME = 100
+EMAIL_PATTERN = re.compile(r"^[^@ \t\r\n]+@[^@ \t\r\n]+$")
+ALLOW_COLLECTION = "GET, HEAD, POST"
+ALLOW_ITEM = "GET, HEAD, PATCH, DELETE"
+
+User = dict[str, str]  # {"id": ..., "email": ..., "name": ...}, keys in this order
+Response = tuple[int, dict[str, str], Any]  # status, extra headers, body (None: no body)
+
+# ---- Errors -------------------------------------------------------------------------------
+
+
+class ApiError(Exception):
+    """An answer the client caused: its status, the message of its JSON body, extra headers."""
+
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = headers or {}
+
+
+# ---- Store --------------------------------------------------------------------------------
+
+
+def etag_for(version: int) -> str:
+    return f'"v{version}"'
+
+
+def etag_matches(header: str, etag: str, weak: bool) -> bool:
+    """Whether an If-Match / If-None-Match header (`*` or a comma-separated list) names etag."""
+    for tag in header.split(","):
+        tag = tag.strip()
+        if weak:  # If-None-Match compares weakly: W/"v1" names "v1"; If-Match never does
+            tag = tag.removeprefix("W/")
+        if tag in ("*", etag):
+            return True
+    return False
+
+
+def check_if_match(if_match: str | None, version: int) -> None:
+    """412 unless the request has no If-Match or it names this version."""
+    if if_match is not None and not etag_matches(if_match, etag_for(version), weak=False):
+        raise ApiError(412, "If-Match does not match the current ETag")
+
+
+class MemoryStore:
+    """Users in this process's memory: a restart forgets them, another process never sees them."""
+
+    def __init__(self) -> None:
+        # Many threads serve requests at once; the lock makes each method one indivisible step
+        # (re-entrant, so that update() and delete() can call get()).
+        self.lock = threading.RLock()
+        self.users: dict[str, tuple[User, int]] = {}  # id -> (user, version), in creation order
+        self.emails: dict[str, str] = {}  # email -> id of the user who has it
+        self.last_id = 0
+
+    def create(self, email: str, name: str) -> tuple[User, int]:
+        with self.lock:
+            self.last_id += 1  # used up even if the email is taken, exactly like FileStore
+            if email in self.emails:
+                raise ApiError(409, "email is already in use")
+            user = {"id": str(self.last_id), "email": email, "name": name}
+            self.users[user["id"]] = (user, 1)
+            self.emails[email] = user["id"]
+            return user, 1
+
+    def get(self, user_id: str) -> tuple[User, int]:
+        with self.lock:
+            if user_id not in self.users:
+                raise ApiError(404, "user not found")
+            return self.users[user_id]
+
+    def list(self, after_id: int, limit: int) -> list[User]:
+        with self.lock:
+            users = [user for key, (user, _) in self.users.items() if int(key) > after_id]
+        return users[:limit]
+
+    def update(self, user_id: str, changes: User, if_match: str | None) -> tuple[User, int]:
+        with self.lock:
+            user, version = self.get(user_id)
+            check_if_match(if_match, version)
+            updated = {**user, **changes}
+            if updated["email"] != user["email"]:
+                if updated["email"] in self.emails:
+                    raise ApiError(409, "email is already in use")
+                del self.emails[user["email"]]
+                self.emails[updated["email"]] = user_id
+            self.users[user_id] = (updated, version + 1)
+            return updated, version + 1
+
+    def delete(self, user_id: str, if_match: str | None) -> None:
+        with self.lock:
+            user, version = self.get(user_id)
+            check_if_match(if_match, version)
+            del self.users[user_id]
+            del self.emails[user["email"]]
+
+
+class FileStore:
+    """Users in a directory that any number of processes share (servers/README.md).
+
+    No lock that a killed process could leave behind: every write creates a file in one step
+    that fails if the file exists (os.link), and that failure is the compare-and-swap that lets
+    exactly one of two racing writers win.
+    """
+
+    def __init__(self, directory: str) -> None:
+        self.root = Path(directory)
+        for name in ("tmp", "users", "emails"):
+            (self.root / name).mkdir(parents=True, exist_ok=True)
+
+    def create(self, email: str, name: str) -> tuple[User, int]:
+        user_id = self.allocate_id()
+        if not self.claim(email, user_id):
+            raise ApiError(409, "email is already in use")  # the id stays used: never reused
+        user = {"id": user_id, "email": email, "name": name}
+        self.write_version(user_id, 1, user)
+        return user, 1
+
+    def get(self, user_id: str) -> tuple[User, int]:
+        user, version = self.read(user_id)
+        if user is None:
+            raise ApiError(404, "user not found")
+        return user, version
+
+    def list(self, after_id: int, limit: int) -> list[User]:
+        users = []
+        for number in sorted(n for n in self.ids() if n > after_id):
+            user, _ = self.read(str(number))
+            if user is not None:
+                users.append(user)
+                if len(users) == limit:
+                    break
+        return users
+
+    def update(self, user_id: str, changes: User, if_match: str | None) -> tuple[User, int]:
+        while True:
+            user, version = self.get(user_id)
+            check_if_match(if_match, version)
+            updated = {**user, **changes}
+            new_email = updated["email"] != user["email"]
+            if new_email and not self.claim(updated["email"], user_id):
+                raise ApiError(409, "email is already in use")
+            if self.write_version(user_id, version + 1, updated):
+                if new_email:
+                    self.release(user["email"])
+                return updated, version + 1
+            # Another process wrote this version first. With If-Match the version the client
+            # saw is gone (412); without, start again from the new current version.
+            if new_email:
+                self.release(updated["email"])
+            if if_match is not None:
+                raise ApiError(412, "If-Match does not match the current ETag")
+
+    def delete(self, user_id: str, if_match: str | None) -> None:
+        while True:
+            user, version = self.get(user_id)
+            check_if_match(if_match, version)
+            if self.write_version(user_id, version + 1, {"deleted": True}):
+                self.release(user["email"])
+                return
+            if if_match is not None:  # lost the race, as in update()
+                raise ApiError(412, "If-Match does not match the current ETag")
+
+    def ids(self) -> list[int]:
+        return [int(entry.name) for entry in (self.root / "users").iterdir()
+                if entry.name.isdigit()]
+
+    def allocate_id(self) -> str:
+        number = max(self.ids(), default=0) + 1
+        while True:
+            try:
+                (self.root / "users" / str(number)).mkdir()  # fails if another process took it
+                return str(number)
+            except FileExistsError:
+                number += 1
+
+    def read(self, user_id: str) -> tuple[User | None, int]:
+        """The current (highest) version of a user: (user, n), or (None, n) if it is no user."""
+        if parse_digits(user_id) is None:  # the id comes from the URL: never let it name a path
+            return None, 0
+        folder = self.root / "users" / user_id
+        try:
+            versions = [int(file.stem) for file in folder.iterdir()
+                        if file.suffix == ".json" and file.stem.isdigit()]
+        except FileNotFoundError:
+            return None, 0
+        if not versions:  # being created, or its create lost the email (409)
+            return None, 0
+        version = max(versions)
+        stored = json.loads((folder / f"{version}.json").read_bytes())
+        if stored.get("deleted"):
+            return None, version
+        return {"id": user_id, "email": stored["email"], "name": stored["name"]}, version
+
+    def write_version(self, user_id: str, version: int, content: dict[str, Any]) -> bool:
+        path = self.root / "users" / user_id / f"{version}.json"
+        return self.create_file(path, encode_json(content))
+
+    def claim(self, email: str, user_id: str) -> bool:
+        return self.create_file(self.claim_path(email), user_id.encode())
+
+    def release(self, email: str) -> None:
+        self.claim_path(email).unlink(missing_ok=True)
+
+    def claim_path(self, email: str) -> Path:
+        return self.root / "emails" / hashlib.sha256(email.encode()).hexdigest()
+
+    def create_file(self, path: Path, data: bytes) -> bool:
+        """Create path holding data in one step; False if it exists already."""
+        descriptor, temporary = tempfile.mkstemp(dir=self.root / "tmp")
+        try:
+            with os.fdopen(descriptor, "wb") as file:
+                file.write(data)
+            os.link(temporary, path)  # atomic: readers see the whole file or none; EEXIST if taken
+            return True
+        except FileExistsError:
+            return False
+        finally:
+            os.unlink(temporary)
+
+
+# ---- Validation ---------------------------------------------------------------------------
+
+
+def parse_digits(text: str) -> int | None:
+    """The number that plain ASCII digits stand for, else None (so is more than 18 digits)."""
+    return int(text) if re.fullmatch(r"[0-9]{1,18}", text) else None
+
+
+def read_body(request: UsersRequestHandler) -> bytes:
+    """The request body, once its Content-Length passes the checks (400, 411, 413)."""
+    lengths = [value.strip() for value in request.headers.get_all("Content-Length", [])]
+    # Two lengths, or a length and Transfer-Encoding, let two programs on the way disagree on
+    # where the body ends (request smuggling): refuse instead of picking one.
+    if lengths and (len(lengths) > 1 or "Transfer-Encoding" in request.headers
+                    or parse_digits(lengths[0]) is None):
+        raise ApiError(400, "Content-Length is not valid")
+    if not lengths:  # chunked bodies too: refusing them keeps the three servers alike
+        raise ApiError(411, "Content-Length is required")
+    length = int(lengths[0])
+    if length > MAX_BODY_BYTES:
+        raise ApiError(413, f"body must be at most {MAX_BODY_BYTES} bytes")
+    body = request.rfile.read(length)
+    if len(body) < length:
+        raise ConnectionError("the client closed the connection before the end of its body")
+    request.body_read = True
+    return body
+
+
+def check_content_type(request: UsersRequestHandler, allowed: tuple[str, ...]) -> None:
+    media_type = request.headers.get("Content-Type", "").split(";")[0].strip().lower()
+    if media_type not in allowed:
+        raise ApiError(415, "Content-Type must be " + " or ".join(allowed))
+
+
+def refuse_constant(name: str) -> None:
+    raise ValueError(f"{name} is not JSON")  # Python's json accepts NaN and Infinity; JSON does not
+
+
+def parse_object(body: bytes) -> dict[str, Any]:
+    try:
+        value = json.loads(body.decode("utf-8"), parse_constant=refuse_constant)
+        # "\ud800" is valid JSON but names half a UTF-16 pair, no character: it could never be
+        # sent back as UTF-8, so it counts as invalid like any other bad text.
+        encode_json(value)
+    except (ValueError, RecursionError):  # bad UTF-8, bad JSON, nesting too deep to parse
+        raise ApiError(400, "body is not valid JSON") from None
+    if not isinstance(value, dict):
+        raise ApiError(400, "body must be a JSON object")
+    return value
+
+
+def validate_user(fields: dict[str, Any], partial: bool) -> dict[str, str]:
+    """The checked email and name of a POST body, or of a PATCH body when partial."""
+    if "id" in fields:
+        raise ApiError(400, "id is assigned by the server")
+    unknown = sorted(set(fields) - {"email", "name"})
+    if unknown:
+        raise ApiError(400, f"unknown field: {unknown[0]}")
+    checked = {}
+    for field in ("email", "name"):  # one field entirely, then the other
+        if partial and field not in fields:
+            continue  # JSON Merge Patch: a field left out stays as it is
+        value = fields.get(field)
+        if value is None:  # missing, or null: both fields are required, never removed
+            raise ApiError(400, f"{field} is required")
+        if not isinstance(value, str):
+            raise ApiError(400, f"{field} must be a string")
+        # len() counts Unicode code points, as the contract does.
+        if field == "email" and len(value) > MAX_EMAIL:
+            raise ApiError(400, f"email must be at most {MAX_EMAIL} characters")
+        # fullmatch, not match: in Python `$` also matches before a final "\n".
+        if field == "email" and not EMAIL_PATTERN.fullmatch(value):
+            raise ApiError(400, "email must look like name@example.com")
+        if field == "name" and not 1 <= len(value) <= MAX_NAME:
+            raise ApiError(400, f"name must be 1 to {MAX_NAME} characters")
+        checked[field] = value
+    return checked
+
+
+def parse_limit(text: str) -> int:
+    if not text:  # absent or empty
+        return DEFAULT_LIMIT
+    limit = parse_digits(text)
+    if limit is None or not 1 <= limit <= MAX_LIMIT:
+        raise ApiError(400, f"limit must be an integer from 1 to {MAX_LIMIT}")
+    return limit
+
+
+def parse_cursor(text: str) -> int:
+    """The id after which the page starts; 0 (before every id) on the first page."""
+    if not text:
+        return 0
+    cursor = parse_digits(text)
+    if cursor is None:
+        raise ApiError(400, "cursor is not valid")
+    return cursor
+
+
+# ---- Handlers -----------------------------------------------------------------------------
+
+
+def create_user(request: UsersRequestHandler, user_id: str) -> Response:
+    body = read_body(request)
+    check_content_type(request, ("application/json",))
+    fields = validate_user(parse_object(body), partial=False)
+    user, version = request.store.create(fields["email"], fields["name"])
+    return 201, {"Location": f"/users/{user['id']}", "ETag": etag_for(version)}, user
+
+
+def list_users(request: UsersRequestHandler, user_id: str) -> Response:
+    query = parse_qs(request.path.partition("?")[2])  # drops empty values: `limit=` is no limit
+    limit = parse_limit(query.get("limit", [""])[0])
+    after_id = parse_cursor(query.get("cursor", [""])[0])
+    users = request.store.list(after_id, limit + 1)  # one more than the page: is there a next?
+    page, headers, next_cursor = users[:limit], {}, None
+    if len(users) > limit:
+        next_cursor = page[-1]["id"]
+        headers["Link"] = f'</users?limit={limit}&cursor={next_cursor}>; rel="next"'
+    return 200, headers, {"users": page, "next_cursor": next_cursor}
+
+
+def get_user(request: UsersRequestHandler, user_id: str) -> Response:
+    user, version = request.store.get(user_id)
+    etag = etag_for(version)
+    if_none_match = request.headers.get("If-None-Match")
+    if if_none_match is not None and etag_matches(if_none_match, etag, weak=True):
+        return 304, {"ETag": etag}, None  # the client's copy is current: no body
+    return 200, {"ETag": etag}, user
+
+
+def update_user(request: UsersRequestHandler, user_id: str) -> Response:
+    body = read_body(request)
+    check_content_type(request, ("application/json", "application/merge-patch+json"))
+    if_match = request.headers.get("If-Match")
+    # 404 and 412 come before any complaint about the body; the store checks both again, in
+    # the same step as the write, because another request may change the user in between.
+    _, version = request.store.get(user_id)
+    check_if_match(if_match, version)
+    changes = validate_user(parse_object(body), partial=True)
+    user, version = request.store.update(user_id, changes, if_match)
+    return 200, {"ETag": etag_for(version)}, user
+
+
+def delete_user(request: UsersRequestHandler, user_id: str) -> Response:
+    request.store.delete(user_id, request.headers.get("If-Match"))
+    return 204, {}, None
+
+
+def encode_json(value: Any) -> bytes:
+    """Compact UTF-8 JSON and a newline: every response body and every stored file."""
+    return (json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+
+
+# ---- Routing ------------------------------------------------------------------------------
+
+Handler = Callable[["UsersRequestHandler", str], Response]
+COLLECTION_HANDLERS: dict[str, Handler] = {
+    "GET": list_users, "HEAD": list_users, "POST": create_user,
+}
+ITEM_HANDLERS: dict[str, Handler] = {
+    "GET": get_user, "HEAD": get_user, "PATCH": update_user, "DELETE": delete_user,
+}
+
+
+def route(method: str, path: str) -> tuple[Handler, str]:
+    """The handler for a request and the user id in its path: the path decides 404, then 405."""
+    segments = path.split("/")
+    if path == "/users":
+        handlers, allow, user_id = COLLECTION_HANDLERS, ALLOW_COLLECTION, ""
+    elif len(segments) == 3 and segments[1] == "users" and segments[2]:
+        handlers, allow, user_id = ITEM_HANDLERS, ALLOW_ITEM, segments[2]
+    else:
+        raise ApiError(404, "not found")
+    if method not in handlers:
+        raise ApiError(405, "method not allowed", {"Allow": allow})
+    return handlers[method], user_id
+
+
+class UsersRequestHandler(BaseHTTPRequestHandler):
+    """Turns each request into one call to route() and one JSON response."""
+
+    protocol_version = "HTTP/1.1"  # keep-alive; http.server's default, HTTP/1.0, closes each time
+    default_request_version = "HTTP/1.1"  # not HTTP/0.9, whose answers have no status line
+    timeout = 10  # seconds a socket may stay silent before its connection is closed
+    disable_nagle_algorithm = True  # headers and body leave in two writes: send both at once
+    store: MemoryStore | FileStore  # set at start-up, shared by the threads of all connections
+
+    def __getattr__(self, name: str) -> Callable[[], None]:
+        # http.server calls do_<METHOD> and answers HTML 501 when it is missing: send every
+        # method, known or not, to dispatch(), so that route() chooses between 405 and a handler.
+        if name.startswith("do_"):
+            return self.dispatch
+        raise AttributeError(name)
+
+    def dispatch(self) -> None:
+        self.body_read = False
+        try:
+            status, headers, body = self.respond()
+            if self.body_left_unread():
+                # An unread body is still in the socket, where it would pass for the next
+                # request: close the connection instead (Go and Node skip the body for us).
+                headers = {**headers, "Connection": "close"}
+            self.send_json(status, headers, body)
+        except (TimeoutError, ConnectionError):  # the client went silent or away mid-request
+            self.close_connection = True
+
+    def respond(self) -> Response:
+        try:
+            # self.requestline, not self.path, which http.server has rewritten from //x to /x.
+            target = self.requestline.split()[1]
+            handler, user_id = route(self.command, target.partition("?")[0])
+            return handler(self, user_id)
+        except ApiError as error:
+            return error.status, error.headers, {"error": error.message}
+
+    def body_left_unread(self) -> bool:
+        lengths = [value.strip() for value in self.headers.get_all("Content-Length", [])]
+        has_body = lengths not in ([], ["0"]) or "Transfer-Encoding" in self.headers
+        return has_body and not self.body_read
+
+    def send_json(self, status: int, headers: dict[str, str], body: Any) -> None:
+        """Send one response; HEAD gets GET's headers, Content-Length included, and no body."""
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)  # "Connection: close" also ends the connection
+        data = b"" if body is None else encode_json(body)
+        if body is not None:  # 204 and 304 carry neither a body nor a Content-Length
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """http.server's own refusals (bad request line, headers too large) in JSON, like ours."""
+        self.send_json(code, {"Connection": "close"}, {"error": message or HTTPStatus(code).phrase})
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Log nothing per request, like the Node and Go servers."""
+
+
+# ---- Start-up -----------------------------------------------------------------------------
+
+
+class UsersServer(ThreadingHTTPServer):
+    """One thread per connection: a slow client holds its own thread, never the others'."""
+
+    request_queue_size = 128  # connections waiting for accept(); socketserver's 5 drops bursts
+
+
+def stop(signum: int, frame: Any) -> None:
+    raise SystemExit(0)  # leaves serve_forever(); `with server` closes the socket
+
+
+def main() -> None:
+    text = sys.argv[1] if len(sys.argv) > 1 else os.environ.get("PORT") or "0"
+    port = parse_digits(text)
+    if port is None or port > 65535:
+        sys.exit(f"users.py: the port must be a number from 0 (any free port) to 65535, "
+                 f"not {text!r}")
+    directory = os.environ.get("USERS_STORE")
+    UsersRequestHandler.store = FileStore(directory) if directory else MemoryStore()
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    with UsersServer((HOST, port), UsersRequestHandler) as server:
+        print(f"listening on http://{HOST}:{server.server_port}", flush=True)
+        server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
