@@ -1,0 +1,793 @@
+// users: the `users` API of the workbook, on Go's standard library (net/http).
+//
+//	go run ./servers/go/users [PORT]
+//	USERS_STORE=DIR go run ./servers/go/users [PORT]     share the users with other processes
+//
+// The contract is servers/users.openapi.yaml, in prose in servers/README.md. The same program,
+// section by section: servers/python/users.py and servers/node/users.js.
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log"
+	"math"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+	"unicode/utf8"
+)
+
+// ---- Constants ----
+
+// The names are those of the Python and Node files, so the three read alike (Go's own style would
+// be maxBodyBytes). 127.0.0.1, not 0.0.0.0: only programs on this machine can reach the server.
+const (
+	HOST             = "127.0.0.1"
+	MAX_BODY_BYTES   = 16384
+	DEFAULT_LIMIT    = 20
+	MAX_LIMIT        = 100
+	MAX_EMAIL        = 254
+	MAX_NAME         = 100
+	ALLOW_COLLECTION = "GET, HEAD, POST"
+	ALLOW_ITEM       = "GET, HEAD, PATCH, DELETE"
+)
+
+var (
+	EMAIL_PATTERN = regexp.MustCompile(`^[^@ \t\r\n]+@[^@ \t\r\n]+$`)
+	ID_PATTERN    = regexp.MustCompile(`^[1-9][0-9]*$`)
+	DIGITS        = regexp.MustCompile(`^[0-9]+$`)
+)
+
+// ---- Errors ----
+
+// Handlers return an apiError; serveHTTP is the one place that turns it into a JSON error response.
+type apiError struct {
+	status  int
+	message string
+	headers map[string]string // only 405 has one: Allow
+}
+
+func (e apiError) Error() string { return e.message }
+
+// errorf makes an apiError, formatting its message like fmt.Sprintf.
+func errorf(status int, format string, args ...any) apiError {
+	return apiError{status: status, message: fmt.Sprintf(format, args...)}
+}
+
+var (
+	errNotFound    = errorf(404, "user not found")
+	errEmailInUse  = errorf(409, "email is already in use")
+	errNoMatch     = errorf(412, "If-Match does not match the current ETag")
+	errInvalidJSON = errorf(400, "body is not valid JSON")
+)
+
+// ---- Store ----
+
+// A User is the resource; the order of the fields is the order of the keys on the wire.
+type User struct {
+	ID    string `json:"id"`
+	Email string `json:"email"`
+	Name  string `json:"name"`
+}
+
+// with returns the user with the validated changes of a PATCH applied (JSON Merge Patch).
+func (u User) with(changes map[string]string) User {
+	if email, ok := changes["email"]; ok {
+		u.Email = email
+	}
+	if name, ok := changes["name"]; ok {
+		u.Name = name
+	}
+	return u
+}
+
+// A Store keeps the users; MemoryStore and FileStore answer alike.
+type Store interface {
+	create(email, name string) (User, int, error)
+	get(id string) (User, int, error)
+	list(afterID, limit int) []User
+	update(id string, changes map[string]string, ifMatch string) (User, int, error)
+	delete(id, ifMatch string) error
+}
+
+// Version n of a user is the strong ETag "vn".
+func etag(version int) string { return fmt.Sprintf(`"v%d"`, version) }
+
+// If-Match and If-None-Match hold a comma-separated list of ETags, or *.
+// Weak comparison (If-None-Match) ignores a W/ prefix; strong comparison (If-Match) does not.
+func etagMatches(header, tag string, weak bool) bool {
+	for _, candidate := range strings.Split(header, ",") {
+		value := strings.TrimSpace(candidate)
+		if weak {
+			value = strings.TrimPrefix(value, "W/")
+		}
+		if value == "*" || value == tag {
+			return true
+		}
+	}
+	return false
+}
+
+// An empty or missing If-Match means "whatever the version": the update is unconditional.
+func checkIfMatch(ifMatch string, version int) error {
+	if ifMatch != "" && !etagMatches(ifMatch, etag(version), false) {
+		return errNoMatch
+	}
+	return nil
+}
+
+// net/http serves each connection on its own goroutine, so requests run at the same time:
+// the mutex lets one of them at a time read or change the maps.
+type MemoryStore struct {
+	mu     sync.Mutex
+	lastID int
+	users  map[string]versioned
+	owners map[string]string // email -> id
+}
+
+type versioned struct {
+	user    User
+	version int
+}
+
+func (s *MemoryStore) create(email, name string) (User, int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	// Like FileStore: the id is taken before the email is checked, so a 409 uses one up.
+	s.lastID++
+	id := strconv.Itoa(s.lastID)
+	if _, taken := s.owners[email]; taken {
+		return User{}, 0, errEmailInUse
+	}
+	user := User{ID: id, Email: email, Name: name}
+	s.users[id], s.owners[email] = versioned{user, 1}, id
+	return user, 1, nil
+}
+
+func (s *MemoryStore) get(id string) (User, int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	current, ok := s.users[id]
+	if !ok {
+		return User{}, 0, errNotFound
+	}
+	return current.user, current.version, nil
+}
+
+func (s *MemoryStore) list(afterID, limit int) []User {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	page := []User{} // encodes as [], where a nil slice would encode as null
+	for n := min(afterID, s.lastID) + 1; n <= s.lastID && len(page) < limit; n++ {
+		if current, ok := s.users[strconv.Itoa(n)]; ok {
+			page = append(page, current.user)
+		}
+	}
+	return page
+}
+
+func (s *MemoryStore) update(id string, changes map[string]string, ifMatch string) (User, int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	current, ok := s.users[id]
+	if !ok {
+		return User{}, 0, errNotFound
+	}
+	if err := checkIfMatch(ifMatch, current.version); err != nil {
+		return User{}, 0, err
+	}
+	user := current.user.with(changes)
+	if owner, taken := s.owners[user.Email]; taken && owner != id {
+		return User{}, 0, errEmailInUse
+	}
+	delete(s.owners, current.user.Email)
+	s.users[id], s.owners[user.Email] = versioned{user, current.version + 1}, id
+	return user, current.version + 1, nil
+}
+
+func (s *MemoryStore) delete(id, ifMatch string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	current, ok := s.users[id]
+	if !ok {
+		return errNotFound
+	}
+	if err := checkIfMatch(ifMatch, current.version); err != nil {
+		return err
+	}
+	delete(s.users, id)
+	delete(s.owners, current.user.Email)
+	return nil
+}
+
+// FileStore keeps the users in a directory that any number of processes share; the layout and the
+// algorithm are in servers/README.md, "Sharing state between processes". Every write creates a
+// file in one step that fails if it exists (mkdir, link): that failure is the compare-and-swap
+// between processes, and between this process's goroutines too, so FileStore needs no mutex.
+type FileStore struct{ dir string }
+
+func newFileStore(dir string) *FileStore {
+	for _, sub := range []string{"tmp", "users", "emails"} {
+		check(os.MkdirAll(filepath.Join(dir, sub), 0o755))
+	}
+	return &FileStore{dir: dir}
+}
+
+// check turns an I/O error into a panic: a broken store is not the client's fault, and net/http
+// recovers the panic, logs it and closes that one connection; other requests are served on.
+func check(err error) {
+	if err != nil {
+		panic(err)
+	}
+}
+
+func (s *FileStore) create(email, name string) (User, int, error) {
+	id := s.allocateID()
+	if !s.writeOnce(s.emailPath(email), []byte(id)) {
+		return User{}, 0, errEmailInUse
+	}
+	user := User{ID: id, Email: email, Name: name}
+	s.writeOnce(s.versionPath(id, 1), encodeJSON(user))
+	return user, 1, nil
+}
+
+// get returns the user and its version from the highest <n>.json, or errNotFound.
+func (s *FileStore) get(id string) (User, int, error) {
+	if !ID_PATTERN.MatchString(id) { // also keeps paths like /users/.. inside users/
+		return User{}, 0, errNotFound
+	}
+	names, err := os.ReadDir(filepath.Join(s.dir, "users", id))
+	if errors.Is(err, fs.ErrNotExist) {
+		return User{}, 0, errNotFound
+	}
+	check(err)
+	version := 0
+	for _, entry := range names {
+		if n, ok := strings.CutSuffix(entry.Name(), ".json"); ok && ID_PATTERN.MatchString(n) {
+			version = max(version, atoi(n))
+		}
+	}
+	if version == 0 { // a create that has not written 1.json yet, or failed with 409
+		return User{}, 0, errNotFound
+	}
+	data, err := os.ReadFile(s.versionPath(id, version))
+	check(err)
+	var record struct {
+		Email, Name string
+		Deleted     bool
+	}
+	check(json.Unmarshal(data, &record))
+	if record.Deleted {
+		return User{}, 0, errNotFound
+	}
+	return User{ID: id, Email: record.Email, Name: record.Name}, version, nil
+}
+
+func (s *FileStore) list(afterID, limit int) []User {
+	page := []User{}
+	for _, n := range s.ids() {
+		if len(page) == limit {
+			break
+		}
+		if user, _, err := s.get(strconv.Itoa(n)); n > afterID && err == nil {
+			page = append(page, user)
+		}
+	}
+	return page
+}
+
+func (s *FileStore) update(id string, changes map[string]string, ifMatch string) (User, int, error) {
+	for {
+		old, version, err := s.get(id)
+		if err != nil {
+			return User{}, 0, err
+		}
+		if err := checkIfMatch(ifMatch, version); err != nil {
+			return User{}, 0, err
+		}
+		user := old.with(changes)
+		newEmail := user.Email != old.Email
+		if newEmail && !s.writeOnce(s.emailPath(user.Email), []byte(id)) {
+			return User{}, 0, errEmailInUse
+		}
+		if s.writeOnce(s.versionPath(id, version+1), encodeJSON(user)) {
+			if newEmail {
+				os.Remove(s.emailPath(old.Email))
+			}
+			return user, version + 1, nil
+		}
+		// Another process wrote version + 1 first. With If-Match the client asked for the version
+		// it saw, which is gone: 412. Without it, read the new version and apply the patch again.
+		if newEmail {
+			os.Remove(s.emailPath(user.Email))
+		}
+		if ifMatch != "" {
+			return User{}, 0, errNoMatch
+		}
+	}
+}
+
+func (s *FileStore) delete(id, ifMatch string) error {
+	for {
+		old, version, err := s.get(id)
+		if err != nil {
+			return err
+		}
+		if err := checkIfMatch(ifMatch, version); err != nil {
+			return err
+		}
+		if s.writeOnce(s.versionPath(id, version+1), []byte(`{"deleted":true}`)) {
+			os.Remove(s.emailPath(old.Email))
+			return nil
+		}
+		if ifMatch != "" {
+			return errNoMatch
+		}
+	}
+}
+
+// ids lists the users/<id> directories, ascending (deleted users and unfinished creates included).
+func (s *FileStore) ids() []int {
+	entries, err := os.ReadDir(filepath.Join(s.dir, "users"))
+	check(err)
+	ids := []int{}
+	for _, entry := range entries {
+		if ID_PATTERN.MatchString(entry.Name()) {
+			ids = append(ids, atoi(entry.Name()))
+		}
+	}
+	slices.Sort(ids) // ReadDir sorts by name, which puts "10" before "9"
+	return ids
+}
+
+// mkdir is the allocation: it fails with EEXIST if another process took that id first.
+func (s *FileStore) allocateID() string {
+	next := 1
+	if ids := s.ids(); len(ids) > 0 {
+		next = ids[len(ids)-1] + 1
+	}
+	for ; ; next++ {
+		err := os.Mkdir(filepath.Join(s.dir, "users", strconv.Itoa(next)), 0o755)
+		if err == nil {
+			return strconv.Itoa(next)
+		}
+		if !errors.Is(err, fs.ErrExist) {
+			panic(err)
+		}
+	}
+}
+
+// writeOnce writes data whole under tmp/, then links it to path: readers never see half a file,
+// and the link fails with EEXIST if another process created path first (then it returns false).
+func (s *FileStore) writeOnce(path string, data []byte) bool {
+	tmp, err := os.CreateTemp(filepath.Join(s.dir, "tmp"), "write-*")
+	check(err)
+	defer os.Remove(tmp.Name())
+	_, err = tmp.Write(data)
+	check(err)
+	check(tmp.Close())
+	err = os.Link(tmp.Name(), path)
+	if errors.Is(err, fs.ErrExist) {
+		return false
+	}
+	check(err)
+	return true
+}
+
+func (s *FileStore) versionPath(id string, version int) string {
+	return filepath.Join(s.dir, "users", id, strconv.Itoa(version)+".json")
+}
+
+// Whoever creates emails/<sha256 of the email> owns the email; the file holds the owner's id.
+func (s *FileStore) emailPath(email string) string {
+	digest := sha256.Sum256([]byte(email))
+	return filepath.Join(s.dir, "emails", hex.EncodeToString(digest[:]))
+}
+
+// atoi is for strings already checked to be digits; one too big for an int becomes the largest.
+func atoi(digits string) int {
+	n, err := strconv.Atoi(digits)
+	if err != nil {
+		return math.MaxInt
+	}
+	return n
+}
+
+// USERS_STORE=DIR shares the users with every process started on DIR; else each keeps its own.
+var store Store
+
+// ---- Validation ----
+
+// net/http has already refused a Content-Length that is not digits or repeated with different
+// values (a plain-text 400), merged identical repeats into one, and dropped Content-Length when
+// Transfer-Encoding is present (RFC 9112, section 6.3), before this function runs.
+func readBody(r *http.Request) ([]byte, error) {
+	// A chunked body has no Content-Length either: refused, so the three servers stay alike.
+	if len(r.TransferEncoding) > 0 || len(r.Header.Values("Content-Length")) == 0 {
+		return nil, errorf(411, "Content-Length is required")
+	}
+	if r.ContentLength > MAX_BODY_BYTES {
+		return nil, errorf(413, "body must be at most %d bytes", MAX_BODY_BYTES)
+	}
+	// r.Body ends at Content-Length, so this reads at most MAX_BODY_BYTES. (http.MaxBytesReader
+	// would be the guard for a body of unknown length, which readBody has already refused.)
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		// The client stalled (ReadTimeout) or hung up before sending Content-Length bytes:
+		// drop the connection without an answer, as the Python and Node servers do.
+		panic(http.ErrAbortHandler)
+	}
+	return body, nil
+}
+
+// Parameters such as "; charset=utf-8" are allowed, and media types are case-insensitive.
+func checkContentType(r *http.Request, allowed ...string) error {
+	mediaType, _, _ := strings.Cut(r.Header.Get("Content-Type"), ";")
+	if !slices.Contains(allowed, strings.ToLower(strings.TrimSpace(mediaType))) {
+		return errorf(415, "Content-Type must be %s", strings.Join(allowed, " or "))
+	}
+	return nil
+}
+
+// A map, never a struct: encoding/json matches struct fields case-insensitively and would take
+// {"EMAIL": ...} for an email. Nesting deeper than 10000 levels is a syntax error to its decoder.
+func parseObject(body []byte) (map[string]any, error) {
+	// encoding/json would silently put U+FFFD in place of invalid UTF-8: refuse it first.
+	if !utf8.Valid(body) {
+		return nil, errInvalidJSON
+	}
+	decoder := json.NewDecoder(bytes.NewReader(body))
+	decoder.UseNumber() // 1e400 is valid JSON, though no float64 holds it
+	var value any
+	if err := decoder.Decode(&value); err != nil {
+		return nil, errInvalidJSON
+	}
+	if _, err := decoder.Token(); err != io.EOF { // anything after the value
+		return nil, errInvalidJSON
+	}
+	fields, ok := value.(map[string]any)
+	if !ok {
+		return nil, errorf(400, "body must be a JSON object")
+	}
+	return fields, nil
+}
+
+// The field as a string; ok is false if a PATCH (partial) leaves it out.
+func stringField(fields map[string]any, field string, partial bool) (value string, ok bool, err error) {
+	raw, present := fields[field]
+	if !present && partial {
+		return "", false, nil
+	}
+	// Missing on POST, or null on PATCH: the field cannot be removed.
+	if raw == nil {
+		return "", false, errorf(400, "%s is required", field)
+	}
+	value, isString := raw.(string)
+	if !isString {
+		return "", false, errorf(400, "%s must be a string", field)
+	}
+	return value, true, nil
+}
+
+// The fields to store; the checks run in the order of the README.
+func validateUser(fields map[string]any, partial bool) (map[string]string, error) {
+	if _, ok := fields["id"]; ok {
+		return nil, errorf(400, "id is assigned by the server")
+	}
+	unknown := []string{}
+	for key := range fields {
+		if key != "email" && key != "name" {
+			unknown = append(unknown, key)
+		}
+	}
+	if len(unknown) > 0 {
+		// Go compares strings byte by byte, which for UTF-8 is code point order, as in Python.
+		return nil, errorf(400, "unknown field: %s", slices.Min(unknown))
+	}
+	changes := map[string]string{}
+	email, ok, err := stringField(fields, "email", partial)
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		// Lengths count code points (runes), not the bytes len() would count.
+		if utf8.RuneCountInString(email) > MAX_EMAIL {
+			return nil, errorf(400, "email must be at most %d characters", MAX_EMAIL)
+		}
+		if !EMAIL_PATTERN.MatchString(email) {
+			return nil, errorf(400, "email must look like name@example.com")
+		}
+		changes["email"] = email
+	}
+	name, ok, err := stringField(fields, "name", partial)
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		if n := utf8.RuneCountInString(name); n < 1 || n > MAX_NAME {
+			return nil, errorf(400, "name must be 1 to %d characters", MAX_NAME)
+		}
+		changes["name"] = name
+	}
+	return changes, nil
+}
+
+// An empty query value counts as absent (?limit= is the default page size).
+func parseLimit(query url.Values) (int, error) {
+	raw := query.Get("limit")
+	if raw == "" {
+		return DEFAULT_LIMIT, nil
+	}
+	if !DIGITS.MatchString(raw) || atoi(raw) < 1 || atoi(raw) > MAX_LIMIT {
+		return 0, errorf(400, "limit must be an integer from 1 to %d", MAX_LIMIT)
+	}
+	return atoi(raw), nil
+}
+
+// The cursor is the id of the last user of the previous page; the first page has none (0).
+func parseCursor(query url.Values) (int, error) {
+	raw := query.Get("cursor")
+	if raw == "" {
+		return 0, nil
+	}
+	if !DIGITS.MatchString(raw) {
+		return 0, errorf(400, "cursor is not valid")
+	}
+	return atoi(raw), nil
+}
+
+// ---- Handlers ----
+
+// Each handler returns a response; body nil means no body at all (204, 304).
+type response struct {
+	status  int
+	headers map[string]string
+	body    any
+}
+
+type handler func(r *http.Request, id string) (response, error)
+
+func createUser(r *http.Request, _ string) (response, error) {
+	body, err := readBody(r)
+	if err != nil {
+		return response{}, err
+	}
+	if err := checkContentType(r, "application/json"); err != nil {
+		return response{}, err
+	}
+	fields, err := parseObject(body)
+	if err != nil {
+		return response{}, err
+	}
+	valid, err := validateUser(fields, false)
+	if err != nil {
+		return response{}, err
+	}
+	user, version, err := store.create(valid["email"], valid["name"])
+	if err != nil {
+		return response{}, err
+	}
+	headers := map[string]string{"Location": "/users/" + user.ID, "ETag": etag(version)}
+	return response{201, headers, user}, nil
+}
+
+// The list body; a nil NextCursor encodes as null.
+type listPage struct {
+	Users      []User  `json:"users"`
+	NextCursor *string `json:"next_cursor"`
+}
+
+func listUsers(r *http.Request, _ string) (response, error) {
+	query := r.URL.Query()
+	limit, err := parseLimit(query)
+	if err != nil {
+		return response{}, err
+	}
+	afterID, err := parseCursor(query)
+	if err != nil {
+		return response{}, err
+	}
+	// Ask for one more than the page: if it exists, there is a next page.
+	users := store.list(afterID, limit+1)
+	page := listPage{Users: users[:min(limit, len(users))]}
+	headers := map[string]string{}
+	if len(users) > limit {
+		nextCursor := page.Users[limit-1].ID
+		page.NextCursor = &nextCursor
+		headers["Link"] = fmt.Sprintf(`</users?limit=%d&cursor=%s>; rel="next"`, limit, nextCursor)
+	}
+	return response{200, headers, page}, nil
+}
+
+func getUser(r *http.Request, id string) (response, error) {
+	user, version, err := store.get(id)
+	if err != nil {
+		return response{}, err
+	}
+	headers := map[string]string{"ETag": etag(version)}
+	// The client's copy is current: say so in a few bytes instead of sending the user again.
+	ifNoneMatch := headerList(r, "If-None-Match")
+	if ifNoneMatch != "" && etagMatches(ifNoneMatch, etag(version), true) {
+		return response{304, headers, nil}, nil
+	}
+	return response{200, headers, user}, nil
+}
+
+func updateUser(r *http.Request, id string) (response, error) {
+	body, err := readBody(r)
+	if err != nil {
+		return response{}, err
+	}
+	if err := checkContentType(r, "application/json", "application/merge-patch+json"); err != nil {
+		return response{}, err
+	}
+	// The README's order: the user exists (404), then If-Match (412), then the body (400).
+	ifMatch := headerList(r, "If-Match")
+	_, version, err := store.get(id)
+	if err == nil {
+		err = checkIfMatch(ifMatch, version)
+	}
+	if err != nil {
+		return response{}, err
+	}
+	fields, err := parseObject(body)
+	if err != nil {
+		return response{}, err
+	}
+	changes, err := validateUser(fields, true)
+	if err != nil {
+		return response{}, err
+	}
+	user, version, err := store.update(id, changes, ifMatch)
+	if err != nil {
+		return response{}, err
+	}
+	return response{200, map[string]string{"ETag": etag(version)}, user}, nil
+}
+
+func deleteUser(r *http.Request, id string) (response, error) {
+	if err := store.delete(id, headerList(r, "If-Match")); err != nil {
+		return response{}, err
+	}
+	return response{status: 204}, nil
+}
+
+// A header sent on several lines is one comma-separated list (RFC 9110, section 5.3).
+func headerList(r *http.Request, name string) string {
+	return strings.Join(r.Header.Values(name), ", ")
+}
+
+// Compact JSON, UTF-8, non-ASCII as is, then a newline. SetEscapeHTML(false) keeps <, > and &
+// as they are, like Python's json.dumps and JavaScript's JSON.stringify.
+func encodeJSON(value any) []byte {
+	var buffer bytes.Buffer
+	encoder := json.NewEncoder(&buffer)
+	encoder.SetEscapeHTML(false)
+	check(encoder.Encode(value)) // Encode adds the newline
+	return []byte(lineSeparators.Replace(buffer.String()))
+}
+
+// Go's encoder, alone of the three, escapes U+2028 and U+2029 (line ends in old JavaScript): put
+// them back as UTF-8. `\\` maps to itself, so an escaped backslash followed by u2028 stays as sent.
+var lineSeparators = strings.NewReplacer(`\\`, `\\`, `\u2028`, "\u2028", `\u2029`, "\u2029")
+
+func sendJSON(w http.ResponseWriter, r *http.Request, res response) {
+	for name, value := range res.headers {
+		w.Header()[name] = []string{value} // as written: Header().Set would send ETag as "Etag"
+	}
+	if res.body == nil { // 204 and 304: no body, no Content-Length
+		w.WriteHeader(res.status)
+		return
+	}
+	data := encodeJSON(res.body)
+	w.Header().Set("Content-Type", "application/json")
+	// Set by hand, so there is never a chunked response, and HEAD gets the length GET would have.
+	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
+	w.WriteHeader(res.status)
+	if r.Method != http.MethodHead {
+		w.Write(data)
+	}
+}
+
+// ---- Routing ----
+
+// Path first (404), then method (405 with Allow). HEAD runs the GET handler.
+func route(method, path string) (handler, string, error) {
+	var handlers map[string]handler
+	var allow string
+	id, isItem := strings.CutPrefix(path, "/users/")
+	switch {
+	case path == "/users":
+		handlers = map[string]handler{"GET": listUsers, "HEAD": listUsers, "POST": createUser}
+		allow = ALLOW_COLLECTION
+	case isItem && id != "" && !strings.Contains(id, "/"):
+		handlers = map[string]handler{"GET": getUser, "HEAD": getUser, "PATCH": updateUser, "DELETE": deleteUser}
+		allow = ALLOW_ITEM
+	default:
+		return nil, "", errorf(404, "not found")
+	}
+	h, ok := handlers[method]
+	if !ok {
+		return nil, "", apiError{405, "method not allowed", map[string]string{"Allow": allow}}
+	}
+	return h, id, nil
+}
+
+// net/http calls this for every request its parser accepts, whatever the method or path.
+func serveHTTP(w http.ResponseWriter, r *http.Request) {
+	// The path as sent, before percent-decoding, like Python's self.path and Node's req.url.
+	path, _, _ := strings.Cut(r.RequestURI, "?")
+	h, id, err := route(r.Method, path)
+	var res response
+	if err == nil {
+		res, err = h(r, id)
+	}
+	if err != nil {
+		e := err.(apiError) // handlers return no other error
+		res = response{e.status, e.headers, map[string]string{"error": e.message}}
+	}
+	sendJSON(w, r, res)
+}
+
+// ---- Start-up ----
+
+func main() {
+	// The port: first argument, else $PORT, else 0 (the OS picks any free port).
+	port := os.Getenv("PORT")
+	if len(os.Args) > 1 {
+		port = os.Args[1]
+	}
+	if port == "" {
+		port = "0"
+	}
+	if dir := os.Getenv("USERS_STORE"); dir != "" {
+		store = newFileStore(dir)
+	} else {
+		store = &MemoryStore{users: map[string]versioned{}, owners: map[string]string{}}
+	}
+	listener, err := net.Listen("tcp", net.JoinHostPort(HOST, port))
+	if err != nil {
+		log.Fatal(err)
+	}
+	// A slow client cannot hold a connection: 5 s for the headers, 10 s for the whole request,
+	// 30 s idle between keep-alive requests. Other connections have their own goroutines meanwhile.
+	server := &http.Server{
+		Handler:           http.HandlerFunc(serveHTTP),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		IdleTimeout:       30 * time.Second,
+	}
+	// Exactly one readiness line: a launcher waits for it and reads the real port from it.
+	fmt.Printf("listening on http://%s\n", listener.Addr())
+	// SIGTERM (what process managers send) stops the server the way Ctrl-C does.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	go func() {
+		if err := server.Serve(listener); err != http.ErrServerClosed {
+			log.Fatal(err)
+		}
+	}()
+	<-ctx.Done()
+	// Finish the requests in flight, but wait no more than a second for a stalled client.
+	timeout, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	server.Shutdown(timeout)
+}
