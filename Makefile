@@ -60,7 +60,7 @@ test: setup ## run every check: notebooks (nbval), servers, launcher, exercises
 	$(PY) -m pytest
 
 check: setup ## grade your exercise: make check EX=03 IN=go
-	@$(PY) -m workbook.checker $(EX) $(IN)
+	@$(PY) -m workbook.checker $(EX) $(IN) $(if $(SOLUTION),--solution)
 
 progress: setup ## show which exercises pass, per language
 	@$(PY) -m workbook.checker --progress

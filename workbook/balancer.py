@@ -14,17 +14,10 @@ import socket
 import tempfile
 from pathlib import Path
 
-from .launcher import Server
+from .launcher import Server, free_port
 from .paths import BUILD
 
 CADDY = BUILD / "bin" / "caddy"
-
-
-def free_port() -> int:
-    """A port no one listens on right now (the OS picks it)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def caddy_config(port: int, upstreams: list[str], policy: str, retry_for: str,

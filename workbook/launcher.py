@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -32,6 +33,13 @@ LANGUAGES = ("python", "node", "go")
 READY = re.compile(r"listening on (http://127\.0\.0\.1:(\d+))")
 # The file a directory must hold to be a server, per language (a Go server is its package).
 ENTRY_FILE = {"python": "server.py", "node": "server.js", "go": "main.go"}
+
+
+def free_port() -> int:
+    """A port no one listens on right now (the OS picks it)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 class ServerError(RuntimeError):
@@ -59,14 +67,16 @@ def source_of(language: str, program: str | Path) -> Path:
     return source
 
 
-def command_for(language: str, source: Path, port: int, args: tuple[str, ...]) -> list[str]:
-    """The command line that starts a server on `port` (0: any free port)."""
+def command_for(language: str, source: Path, port: int | None, args: tuple[str, ...]) -> list[str]:
+    """The command line that starts a server on `port` (0: any free port; None: no port argument)."""
     if language == "python":
-        return [sys.executable, "-u", str(source), str(port), *args]
-    if language == "node":
+        program = [sys.executable, "-u", str(source)]
+    elif language == "node":
         require("node")
-        return ["node", str(source), str(port), *args]
-    return [str(build_go(source)), str(port), *args]
+        program = ["node", str(source)]
+    else:
+        program = [str(build_go(source))]
+    return program + ([] if port is None else [str(port)]) + list(args)
 
 
 class _Guardian:
@@ -112,7 +122,7 @@ def _stop_process(process: subprocess.Popen, grace: float = 3.0) -> int | None:
 class Server:
     """A running server: `.url`, `.port`, `.stop()`; a context manager that stops it on exit."""
 
-    def __init__(self, language: str, program: str | Path, *args: str, port: int = 0,
+    def __init__(self, language: str, program: str | Path, *args: str, port: int | None = 0,
                  env: dict[str, str] | None = None, timeout: float = 10.0):
         self.language = language
         self.program = program
@@ -203,7 +213,10 @@ class Server:
         return f"<{self.language} server {self.program!s}: {state}>"
 
 
-def serve(language: str, program: str | Path = "hello", *args: str, port: int = 0,
+def serve(language: str, program: str | Path = "hello", *args: str, port: int | None = 0,
           env: dict[str, str] | None = None, timeout: float = 10.0) -> Server:
-    """Start a server and return once it is ready; see Server. `port=0` means any free port."""
+    """Start a server and return once it is ready; see Server.
+
+    `port=0` passes 0 as the port argument (any free port); `port=None` passes none at all.
+    """
     return Server(language, program, *args, port=port, env=env, timeout=timeout)

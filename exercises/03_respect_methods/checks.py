@@ -1,0 +1,65 @@
+"""Checks of exercise 03: one resource, /greeting, that answers each method the way HTTP says."""
+
+from workbook.checker import Context, check_that, expect, split_response
+
+GREETING = "Hello, World!\n"
+ALLOW = ["GET", "HEAD", "PUT"]
+
+
+@check_that("GET /greeting answers 200 with the greeting as text/plain", hint=1)
+def get_greeting(ctx: Context) -> None:
+    ex = ctx.request("GET", "/greeting")
+    expect(ex.response.status_code == 200, "status 200", ex)
+    expect(ex.response.headers.get("Content-Type", "").startswith("text/plain"),
+           "a Content-Type header starting with text/plain", ex)
+    expect(ex.response.text == GREETING, f"the body {GREETING!r}", ex)
+
+
+@check_that("GET /greeting?lang=en answers 200 too: the query is not part of the path", hint=2)
+def query_is_not_path(ctx: Context) -> None:
+    ex = ctx.request("GET", "/greeting?lang=en")
+    expect(ex.response.status_code == 200, "status 200, as for GET /greeting", ex)
+
+
+@check_that("HEAD /greeting answers GET's status and headers, and no body", hint=3)
+def head_greeting(ctx: Context) -> None:
+    get = ctx.request("GET", "/greeting")
+    # Raw bytes, and the server closes the connection after its answer, so any body it sends
+    # after the headers is seen here (a client library would hide it).
+    head = ctx.raw(b"HEAD /greeting HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+    headers, body = split_response(head)
+    expect(head.status == get.response.status_code == 200, "status 200, as for GET", head)
+    for name in ("Content-Type", "Content-Length"):
+        wanted = get.response.headers.get(name)
+        expect(headers.get(name.lower()) == wanted,
+               f"{name}: {wanted}, as for GET" if wanted else f"no {name}, as for GET", get, head)
+    expect(body == b"", "nothing after the headers: a response to HEAD has no body", head,
+           got=f"{len(body)} bytes of body")
+
+
+@check_that("PUT /greeting replaces the greeting: 204, then GET shows the new text", hint=4)
+def put_greeting(ctx: Context) -> None:
+    text = "Hello, HTTP!\n"
+    put = ctx.request("PUT", "/greeting", data=text.encode(),
+                      headers={"Content-Type": "text/plain; charset=utf-8"})
+    expect(put.response.status_code == 204, "status 204 No Content", put)
+    expect(put.response.content == b"", "no body: 204 means there is none", put)
+    get = ctx.request("GET", "/greeting")
+    expect(get.response.text == text, f"GET /greeting now answers {text!r}", put, get)
+
+
+@check_that("POST, DELETE and PATCH /greeting answer 405 with Allow: GET, HEAD, PUT", hint=5)
+def method_not_allowed(ctx: Context) -> None:
+    for method in ("POST", "DELETE", "PATCH"):
+        ex = ctx.request(method, "/greeting")
+        expect(ex.response.status_code == 405, f"{method}: status 405 Method Not Allowed", ex)
+        allow = [m.strip() for m in ex.response.headers.get("Allow", "").split(",") if m.strip()]
+        expect(sorted(allow) == ALLOW, f"{method}: the header Allow: {', '.join(ALLOW)} (in any order)", ex)
+
+
+@check_that("other paths answer 404, whatever the method", hint=1)
+def unknown_paths(ctx: Context) -> None:
+    for method, path in (("GET", "/"), ("GET", "/nope"), ("GET", "/greeting/extra"),
+                         ("GET", "/greetings"), ("DELETE", "/nope")):
+        ex = ctx.request(method, path)
+        expect(ex.response.status_code == 404, f"{method} {path}: status 404 Not Found", ex)

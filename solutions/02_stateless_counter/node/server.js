@@ -1,0 +1,91 @@
+// Exercise 02, solved: a visit counter whose state travels with the request.
+//
+//     COUNTER_SECRET=some-long-random-key node solutions/02_stateless_counter/node/server.js [PORT]
+//
+// The starter kept {visitor id: visits} in this process's memory, so a second replica or a restart
+// did not know the visitor. Here the server keeps nothing: the count itself is the cookie, signed
+// with a key every replica shares. Any replica can check the signature, read the count, add one and
+// sign the new count. The process can die and come back; nothing is lost, because nothing is in it.
+//
+// The other road (see the README) keeps the counts in a store every replica shares, the way the
+// `users` servers do with USERS_STORE: the cookie is then only an unguessable id.
+
+const crypto = require("node:crypto");
+const http = require("node:http");
+
+const HOST = "127.0.0.1";
+const COOKIE = "visits";
+const MAX_DIGITS = 18; // a count longer than this was not written by us (and would not fit Go's int64)
+
+// The signing key every replica shares; without it each replica would sign differently.
+function secretFrom(env) {
+  const secret = env.COUNTER_SECRET ?? "";
+  if (!secret) {
+    console.error("error: set COUNTER_SECRET to a long random string, the same for every replica " +
+      "(it signs the visit cookies)");
+    process.exit(1);
+  }
+  return Buffer.from(secret);
+}
+
+const SECRET = secretFrom(process.env);
+
+// The cookie value for a count: the count, a dot, an HMAC-SHA256 of it under SECRET.
+function sign(count) {
+  const signature = crypto.createHmac("sha256", SECRET).update(String(count)).digest("hex");
+  return `${count}.${signature}`;
+}
+
+// The count a cookie carries if we signed it, else 0: the client can read it, not forge it.
+function verifiedCount(value) {
+  const count = (value ?? "").split(".")[0];
+  if (!/^[0-9]+$/.test(count) || count.length > MAX_DIGITS) return 0;
+  const expected = Buffer.from(sign(Number(count)));
+  const given = Buffer.from(value);
+  // timingSafeEqual takes as long for a near miss as for a far one, so the time an answer takes
+  // does not tell an attacker how many characters of a guessed signature were right. (It throws
+  // on different lengths, so compare those first; a length reveals nothing here.)
+  return given.length === expected.length && crypto.timingSafeEqual(given, expected) ? Number(count) : 0;
+}
+
+// The value of one cookie in a Cookie request header, or undefined.
+function cookieValue(header, name) {
+  for (const pair of (header ?? "").split(";")) {
+    const [key, ...value] = pair.trim().split("=");
+    if (key === name) return value.join("=");
+  }
+  return undefined;
+}
+
+function counter(req, res) {
+  if (req.method !== "GET" || req.url !== "/") {
+    res.writeHead(404, { "Content-Type": "text/plain; charset=utf-8" }).end("not found\n");
+    return;
+  }
+  // Everything this request needs is in this request: nothing is shared between requests.
+  const count = verifiedCount(cookieValue(req.headers.cookie, COOKIE)) + 1;
+  const body = JSON.stringify({ visits: count }) + "\n";
+  res.writeHead(200, {
+    "Content-Type": "application/json",
+    "Content-Length": Buffer.byteLength(body),
+    // HttpOnly: page scripts cannot read it; SameSite=Lax: other sites' pages do not send it.
+    "Set-Cookie": `${COOKIE}=${sign(count)}; Path=/; HttpOnly; SameSite=Lax`,
+  });
+  res.end(body);
+}
+
+function main() {
+  const port = Number(process.argv[2] ?? process.env.PORT ?? 0);
+  const server = http.createServer(counter);
+  for (const signal of ["SIGTERM", "SIGINT"]) {
+    process.on(signal, () => {
+      server.close(() => process.exit(0));
+      server.closeAllConnections();
+    });
+  }
+  server.listen(port, HOST, () => {
+    console.log(`listening on http://${HOST}:${server.address().port}`);
+  });
+}
+
+main();

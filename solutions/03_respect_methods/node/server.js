@@ -1,0 +1,83 @@
+// Exercise 03, solved: one resource, /greeting, that answers each method the way HTTP says.
+//
+//     node solutions/03_respect_methods/node/server.js [PORT]
+//
+// Routing goes path first, then method, as for every resource: a path that names nothing is 404
+// whatever the method (there is nothing to allow), a method the resource does not support is 405
+// with the list of those it does.
+
+const http = require("node:http");
+
+const HOST = "127.0.0.1";
+const ALLOW = "GET, HEAD, PUT"; // the methods /greeting supports: what a 405 must list in Allow
+const MAX_GREETING_BYTES = 1000;
+
+// The resource's state: PUT replaces it.
+let greeting = Buffer.from("Hello, World!\n");
+
+// A text/plain response with its Content-Length and any extra headers.
+function sendText(res, status, body, headers = {}) {
+  res.writeHead(status, {
+    "Content-Type": "text/plain; charset=utf-8",
+    // For HEAD too: Content-Length says how long the GET body would be.
+    "Content-Length": Buffer.byteLength(body),
+    ...headers,
+  });
+  // HEAD is GET without the body: Node sends only the headers when the request was HEAD.
+  res.end(body);
+}
+
+// PUT: the request body is the new state of the resource, all of it.
+function putGreeting(req, res) {
+  const chunks = [];
+  let size = 0;
+  req.on("data", (chunk) => {
+    size += chunk.length;
+    if (size > MAX_GREETING_BYTES) {
+      // Answer now and close: the rest of the body will not be read.
+      res.setHeader("Connection", "close");
+      sendText(res, 413, "a greeting is at most 1000 bytes\n");
+      req.destroy();
+    } else {
+      chunks.push(chunk);
+    }
+  });
+  req.on("end", () => {
+    greeting = Buffer.concat(chunks);
+    // 204: done, and nothing to send back; a 204 has no body, so no Content-Length either.
+    res.writeHead(204).end();
+  });
+}
+
+// Node calls this for every request, whatever its method or path: routing is up to us.
+function route(req, res) {
+  // The request target is path?query; the query is input to the resource, not part of its
+  // name, so /greeting?lang=en is still /greeting.
+  const path = req.url.split("?")[0];
+  if (path !== "/greeting") {
+    sendText(res, 404, "not found\n");
+  } else if (req.method === "GET" || req.method === "HEAD") {
+    sendText(res, 200, greeting);
+  } else if (req.method === "PUT") {
+    putGreeting(req, res);
+  } else {
+    // 405, not 404: the resource exists. Allow tells the client what it can do instead.
+    sendText(res, 405, "method not allowed\n", { Allow: ALLOW });
+  }
+}
+
+function main() {
+  const port = Number(process.argv[2] ?? process.env.PORT ?? 0);
+  const server = http.createServer(route);
+  for (const signal of ["SIGTERM", "SIGINT"]) {
+    process.on(signal, () => {
+      server.close(() => process.exit(0));
+      server.closeAllConnections();
+    });
+  }
+  server.listen(port, HOST, () => {
+    console.log(`listening on http://${HOST}:${server.address().port}`);
+  });
+}
+
+main();

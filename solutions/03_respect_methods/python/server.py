@@ -1,0 +1,94 @@
+"""Exercise 03, solved: one resource, /greeting, that answers each method the way HTTP says.
+
+    python3 solutions/03_respect_methods/python/server.py [PORT]
+
+Routing goes path first, then method, as for every resource: a path that names nothing is 404
+whatever the method (there is nothing to allow), a method the resource does not support is 405
+with the list of those it does.
+"""
+
+import os
+import signal
+import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
+
+HOST = "127.0.0.1"
+ALLOW = "GET, HEAD, PUT"  # the methods /greeting supports: what a 405 must list in Allow
+MAX_GREETING_BYTES = 1000
+
+# The resource's state: PUT replaces it.
+greeting = b"Hello, World!\n"
+greeting_lock = threading.Lock()  # ThreadingHTTPServer runs each request in a thread of its own
+
+
+class Greeting(BaseHTTPRequestHandler):
+    def route(self) -> None:
+        """Every method comes here: path first (404), then method (405)."""
+        # The request target is path?query; the query is input to the resource, not part of its
+        # name, so /greeting?lang=en is still /greeting.
+        if urlsplit(self.path).path != "/greeting":
+            self.send_text(404, b"not found\n")
+        elif self.command in ("GET", "HEAD"):
+            with greeting_lock:
+                body = greeting
+            self.send_text(200, body)
+        elif self.command == "PUT":
+            self.put_greeting()
+        else:
+            # 405, not 404: the resource exists. Allow tells the client what it can do instead.
+            self.send_text(405, b"method not allowed\n", {"Allow": ALLOW})
+
+    # http.server calls do_<METHOD>; without one it answers 501 Not Implemented, which is for
+    # methods the server does not know at all. These it knows, so they all go to route().
+    do_GET = do_HEAD = do_PUT = do_POST = do_DELETE = do_PATCH = do_OPTIONS = route
+
+    def put_greeting(self) -> None:
+        """PUT: the request body is the new state of the resource, all of it."""
+        global greeting
+        length = self.headers.get("Content-Length", "")
+        if not length.isdigit():
+            self.send_text(411, b"Content-Length is required\n")
+            return
+        if int(length) > MAX_GREETING_BYTES:
+            self.send_text(413, b"a greeting is at most 1000 bytes\n")
+            self.close_connection = True  # we did not read the body, so the connection is unusable
+            return
+        body = self.rfile.read(int(length))
+        with greeting_lock:
+            greeting = body
+        # 204: done, and nothing to send back; a 204 has no body, so no Content-Length either.
+        self.send_response(204)
+        self.end_headers()
+
+    def send_text(self, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
+        """A text/plain response with its Content-Length and any extra headers."""
+        self.send_response(status)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        # For HEAD too: Content-Length says how long the GET body would be.
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        # HEAD is GET without the body. http.server writes whatever we write, so we hold it back
+        # here (Node and Go drop a HEAD body themselves).
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+
+def main() -> None:
+    port = int(sys.argv[1] if len(sys.argv) > 1 else os.environ.get("PORT", "0"))
+    server = ThreadingHTTPServer((HOST, port), Greeting)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        print(f"listening on http://{HOST}:{server.server_port}", flush=True)
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+if __name__ == "__main__":
+    main()

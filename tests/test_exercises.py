@@ -1,0 +1,119 @@
+"""The exercises are honest: every solution passes every check, every untouched starter fails one.
+
+Exercises are found by their directories (exercises/NN_slug/), so a new one is covered as soon as
+it exists. Test ids name the exercise and the language: test_solution_passes[03_respect_methods-go].
+"""
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from workbook import LANGUAGES
+from workbook.checker import exercises, hints, load_checks, recorded_starters, run, untouched
+from workbook.paths import EXERCISES, ROOT, SOLUTIONS
+
+CASES = [pytest.param(exercise, language, id=f"{exercise.name}-{language}")
+         for exercise in exercises() for language in LANGUAGES]
+EXERCISE_IDS = [pytest.param(exercise, id=exercise.name) for exercise in exercises()]
+STARTER_TIMEOUT = 2.0  # a starter that prints no readiness line fails; no need to wait 5 s for it
+
+
+@pytest.mark.parametrize("exercise, language", CASES)
+def test_solution_passes_every_check(exercise, language):
+    report = run(exercise, language, solution=True)
+    assert report.passed, f"solutions/{exercise.name}/{language} does not pass:\n{report}"
+
+
+@pytest.mark.parametrize("exercise, language", CASES)
+def test_untouched_starter_fails_at_least_one_check(exercise, language):
+    if not untouched(exercise, language):
+        message = (f"exercises/{exercise.name}/{language} differs from exercises/starters.sha256: "
+                   "after changing a starter, run `python -m workbook.checker --record-starters`")
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message + " (or it holds your own work: this test needs the untouched starter)")
+    report = run(exercise, language, start_timeout=STARTER_TIMEOUT)
+    assert not report.passed, f"exercises/{exercise.name}/{language} passes every check untouched:\n{report}"
+    assert "internal error" not in str(report), str(report)
+
+
+@pytest.mark.parametrize("exercise", EXERCISE_IDS)
+def test_exercise_has_readme_hints_checks_starters_and_solutions(exercise):
+    expected = [exercise.path / "README.md", exercise.path / "HINTS.md", exercise.path / "checks.py"]
+    for language, entry in (("python", "server.py"), ("node", "server.js"), ("go", "main.go")):
+        expected += [exercise.path / language / entry, SOLUTIONS / exercise.name / language / entry]
+    assert [str(p.relative_to(ROOT)) for p in expected if not p.exists()] == []
+
+
+@pytest.mark.parametrize("exercise", EXERCISE_IDS)
+def test_every_check_names_a_hint_that_exists(exercise):
+    module, checks = load_checks(exercise)
+    numbers = hints(exercise)
+    assert checks, f"{exercise.name}/checks.py defines no @check_that function"
+    missing = {c.title: c.hint for c in checks if c.hint not in numbers}
+    start_hint = getattr(module, "START_HINT", None)
+    assert missing == {} and (start_hint is None or start_hint in numbers)
+
+
+def test_readme_lists_every_exercise():
+    table = (EXERCISES / "README.md").read_text(encoding="utf-8")
+    assert [e.name for e in exercises() if f"({e.name}/)" not in table] == []
+
+
+def test_every_starter_has_a_recorded_fingerprint():
+    recorded = recorded_starters()
+    assert [f"{e.name}/{lang}" for e in exercises() for lang in LANGUAGES
+            if f"{e.name}/{lang}" not in recorded] == []
+
+
+def test_solutions_mirror_exercises():
+    names = lambda root: sorted(p.name for p in root.glob("[0-9][0-9]_*") if p.is_dir())
+    assert names(SOLUTIONS) == names(EXERCISES)
+
+
+def checker(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "workbook.checker", *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_checker_without_arguments_prints_usage():
+    result = checker()
+    assert result.returncode == 2 and result.stderr.startswith("usage: make check EX=NN IN=LANGUAGE")
+
+
+def test_checker_names_an_unknown_exercise_in_one_line():
+    result = checker("99", "go")
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "there is no exercise '99'" in result.stderr
+
+
+def test_checker_names_an_unknown_language_in_one_line():
+    result = checker("01", "ruby")
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "there is no language 'ruby'" in result.stderr
+
+
+def test_a_failed_check_shows_expected_sent_received_and_the_hint():
+    result = checker("03", "python", "--solution")
+    assert result.returncode == 0, result.stdout
+    exercise = next(e for e in exercises() if e.name == "03_respect_methods")
+    if not untouched(exercise, "python"):
+        pytest.skip("exercises/03_respect_methods/python is not the untouched starter")
+    report = str(run(exercise, "python", start_timeout=STARTER_TIMEOUT))
+    assert "✗ HEAD /greeting answers GET's status and headers, and no body" in report
+    assert "expected: status 200, as for GET" in report
+    assert "> HEAD /greeting HTTP/1.1" in report and "< HTTP/1.0 501" in report
+    assert "hint 3 · HEAD is GET without the body" in report
+    assert "Traceback" not in report
+
+
+def test_a_server_that_does_not_start_shows_its_own_output(scratch):
+    (scratch / "server.py").write_text("import sys\nsys.exit('error: cannot open the store at /nowhere')\n")
+    exercise = next(e for e in exercises() if e.name == "03_respect_methods")
+    report = str(run(exercise, "python", source=scratch))
+    assert "✗ the checks could not run" in report
+    assert "error: cannot open the store at /nowhere" in report
+    assert not re.search(r'File ".*workbook', report)

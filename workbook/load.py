@@ -1,0 +1,175 @@
+"""Put a server under load with hey, a load generator written in Go, and draw what it measured.
+
+    result = run_hey(srv.url + "/users/1", seconds=1, connections=16)
+    result.outcome()                  # 'all 200, 0 failed': a fact that holds from run to run
+    result.requests_per_second, result.p50, result.p99   # numbers that do not: plot them
+    SVG(bar_chart_svg({"requests/s": {"go": 9000.0, "python": 2000.0}}))
+
+    with start_hey(lb.url + "/users/1", seconds=1.5) as load:   # load in the background
+        ...                                                      # meanwhile, kill a replica
+    load.result()
+
+hey is built from source by `make setup` into .build/bin/hey. It keeps `connections` requests in
+flight for `seconds`, then prints a summary (requests per second, latency percentiles, the count of
+each status code, the count of each error), which `parse_hey` reads.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import subprocess
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from xml.sax.saxutils import escape
+
+from .paths import BUILD
+
+HEY = BUILD / "bin" / "hey"
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """What hey measured. Latencies are in seconds; NaN when no request got a response."""
+
+    statuses: dict[int, int] = field(default_factory=dict)  # status code -> responses
+    errors: dict[str, int] = field(default_factory=dict)    # error (no response at all) -> count
+    requests_per_second: float = math.nan
+    p50: float = math.nan
+    p99: float = math.nan
+
+    @property
+    def responses(self) -> int:
+        return sum(self.statuses.values())
+
+    @property
+    def failed(self) -> int:
+        """Requests that got no response, or a 5xx one: the server side failed the client."""
+        return sum(self.errors.values()) + sum(n for code, n in self.statuses.items() if code >= 500)
+
+    def outcome(self) -> str:
+        """The part of the result that holds from run to run, e.g. 'all 200, 0 failed'."""
+        if not self.statuses:
+            answered = "no responses"
+        elif len(self.statuses) == 1:
+            answered = f"all {next(iter(self.statuses))}"
+        else:
+            answered = "status codes " + ", ".join(str(code) for code in sorted(self.statuses))
+        return f"{answered}, {self.failed} failed"
+
+
+SECONDS = r"(\d+(?:\.\d+)?) secs"
+
+
+def _section(text: str, heading: str) -> list[tuple[int, str]]:
+    """The `[N]  rest` lines under one of hey's headings, as (N, rest) pairs."""
+    found = re.search(rf"^{heading}:\n((?:[ \t]+\[.*(?:\n|$))*)", text, re.M)
+    lines = re.findall(r"\[(\d+)\]\s+(.*)", found.group(1)) if found else []
+    return [(int(number), rest.strip()) for number, rest in lines]
+
+
+def parse_hey(text: str) -> LoadResult:
+    """Read hey's summary (what it prints after a run) into a LoadResult."""
+    def number(pattern: str) -> float:
+        found = re.search(pattern, text)
+        return float(found.group(1)) if found else math.nan
+
+    return LoadResult(
+        # `[200]\t1234 responses`: the status code, then how many responses had it.
+        statuses={code: int(rest.split()[0]) for code, rest in _section(text, "Status code distribution")},
+        # `[12]\tGet "http://...": dial tcp ...: connection refused`: how many, then the error.
+        errors={rest: count for count, rest in _section(text, "Error distribution")},
+        requests_per_second=number(r"Requests/sec:\s+(\d+(?:\.\d+)?)"),
+        p50=number(rf"50% in {SECONDS}"),
+        p99=number(rf"99% in {SECONDS}"),
+    )
+
+
+class LoadRun:
+    """hey running in the background; `result()` waits for it. As a context manager, an error
+    inside the block stops hey at once instead of leaving it running."""
+
+    def __init__(self, url: str, seconds: float, connections: int):
+        if not HEY.exists():
+            raise FileNotFoundError(f"{HEY} is missing: run `make setup` to build it")
+        self.command = [str(HEY), "-z", f"{seconds:g}s", "-c", str(connections), url]
+        self.seconds = seconds
+        self._process = subprocess.Popen(self.command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                         stdin=subprocess.DEVNULL, text=True)
+
+    def result(self) -> LoadResult:
+        """Wait until hey is done and return what it measured."""
+        try:
+            out, err = self._process.communicate(timeout=self.seconds + 30)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.communicate()
+            raise RuntimeError(f"hey did not finish: {' '.join(self.command)}") from None
+        if self._process.returncode != 0:
+            raise RuntimeError(f"hey failed with status {self._process.returncode}: "
+                               f"{' '.join(self.command)}\n{err.strip()}")
+        return parse_hey(out)
+
+    def __enter__(self) -> LoadRun:
+        return self
+
+    def __exit__(self, exc_type, *exc_info) -> None:
+        if exc_type is not None and self._process.poll() is None:
+            self._process.kill()
+            self._process.communicate()
+
+
+def start_hey(url: str, seconds: float = 1.0, connections: int = 16) -> LoadRun:
+    """Start `hey -z {seconds}s -c {connections} URL` (GET) in the background."""
+    return LoadRun(url, seconds, connections)
+
+
+def run_hey(url: str, seconds: float = 1.0, connections: int = 16) -> LoadResult:
+    """GET `url` from `connections` clients at once for `seconds`, with hey; return what it measured."""
+    return start_hey(url, seconds, connections).result()
+
+
+# ---- The picture: one panel per measure, one bar per setup ----------------------------------------
+
+PALETTE = ("#3572A5", "#3c873a", "#00ADD8", "#e8730c", "#8e44ad", "#7f8c8d")
+LABEL_WIDTH, BAR_WIDTH, VALUE_WIDTH = 190, 330, 80
+ROW, TITLE, GAP = 22, 26, 14
+
+
+def _number(value: float) -> str:
+    """A value short enough to print at the end of a bar."""
+    if math.isnan(value):
+        return "n/a"
+    if abs(value) >= 100:
+        return f"{value:,.0f}"
+    return f"{value:.1f}" if abs(value) >= 10 else f"{value:.2f}"
+
+
+def bar_chart_svg(panels: Mapping[str, Mapping[str, float]], title: str = "") -> str:
+    """An SVG picture: for each panel (its title, e.g. 'requests/s, more is better'), one
+    horizontal bar per label, scaled to the panel's largest value. A label keeps its colour in
+    every panel. Standard library only; show it in a notebook with IPython.display.SVG."""
+    labels = list(dict.fromkeys(label for values in panels.values() for label in values))
+    colour = {label: PALETTE[i % len(PALETTE)] for i, label in enumerate(labels)}
+    width = LABEL_WIDTH + BAR_WIDTH + VALUE_WIDTH
+    parts, y = [], 0
+    if title:
+        parts.append(f'<text x="0" y="16" font-size="14" font-weight="bold">{escape(title)}</text>')
+        y = TITLE
+    for heading, values in panels.items():
+        parts.append(f'<text x="0" y="{y + 16}" font-weight="bold">{escape(heading)}</text>')
+        y += TITLE
+        largest = max((v for v in values.values() if not math.isnan(v)), default=0) or 1
+        for label, value in values.items():
+            length = 0 if math.isnan(value) else max(1.0, BAR_WIDTH * value / largest)
+            parts += [
+                f'<text x="{LABEL_WIDTH - 8}" y="{y + 15}" text-anchor="end">{escape(label)}</text>',
+                f'<rect class="bar" x="{LABEL_WIDTH}" y="{y + 3}" width="{length:.1f}" height="{ROW - 6}" '
+                f'fill="{colour[label]}"><title>{escape(label)}: {escape(_number(value))}</title></rect>',
+                f'<text x="{LABEL_WIDTH + length + 6:.1f}" y="{y + 15}">{escape(_number(value))}</text>',
+            ]
+            y += ROW
+        y += GAP
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{y}" '
+            f'viewBox="0 0 {width} {y}" font-family="sans-serif" font-size="12">\n'
+            + "\n".join(parts) + "\n</svg>\n")
