@@ -1,0 +1,536 @@
+// users: the `users` API of the workbook, on Node's standard library (node:http).
+//
+//     node servers/node/users.js [PORT]
+//     USERS_STORE=DIR node servers/node/users.js [PORT]     share the users with other processes
+//
+// The contract is servers/users.openapi.yaml, in prose in servers/README.md. The same program,
+// section by section: servers/python/users.py and servers/go/users/main.go.
+
+"use strict";
+
+const crypto = require("node:crypto");
+const fs = require("node:fs");
+const http = require("node:http");
+const path = require("node:path");
+
+// ---- Constants ----
+
+// 127.0.0.1, not 0.0.0.0: only programs on this machine can reach a lesson's server.
+const HOST = "127.0.0.1";
+const MAX_BODY_BYTES = 16384;
+const DEFAULT_LIMIT = 20;
+const MAX_LIMIT = 100;
+const MAX_EMAIL = 254;
+const MAX_NAME = 100;
+const EMAIL_PATTERN = /^[^@ \t\r\n]+@[^@ \t\r\n]+$/;
+const ALLOW_COLLECTION = "GET, HEAD, POST";
+const ALLOW_ITEM = "GET, HEAD, PATCH, DELETE";
+
+// ---- Errors ----
+
+// Handlers throw an ApiError; handle() is the one place that turns it into a JSON error response.
+class ApiError extends Error {
+  constructor(status, message, headers = {}) {
+    super(message);
+    this.status = status;
+    this.headers = headers;
+  }
+}
+
+// ---- Store ----
+
+// Version n of a user is the strong ETag "vn".
+function etag(version) {
+  return `"v${version}"`;
+}
+
+// If-Match and If-None-Match hold a comma-separated list of ETags, or *.
+// Weak comparison (If-None-Match) ignores a W/ prefix; strong comparison (If-Match) does not.
+function etagMatches(header, tag, weak) {
+  return header.split(",").some((candidate) => {
+    let value = candidate.trim();
+    if (weak && value.startsWith("W/")) value = value.slice(2);
+    return value === "*" || value === tag;
+  });
+}
+
+// An empty or missing If-Match means "whatever the version": the update is unconditional.
+function checkIfMatch(ifMatch, version) {
+  if (ifMatch && !etagMatches(ifMatch, etag(version), false)) {
+    throw new ApiError(412, "If-Match does not match the current ETag");
+  }
+}
+
+// Node runs one JavaScript callback at a time and every method here is synchronous, so two
+// requests can never interleave inside the store: no lock (Python and Go need one).
+class MemoryStore {
+  constructor() {
+    this.lastId = 0;
+    this.users = new Map(); // id -> {user, version}; a Map iterates in creation order
+    this.owners = new Map(); // email -> id
+  }
+
+  create(email, name) {
+    // Like FileStore: the id is taken before the email is checked, so a 409 uses one up.
+    const id = String(++this.lastId);
+    if (this.owners.has(email)) throw new ApiError(409, "email is already in use");
+    const user = { id, email, name };
+    this.users.set(id, { user, version: 1 });
+    this.owners.set(email, id);
+    return [user, 1];
+  }
+
+  get(id) {
+    const entry = this.users.get(id);
+    if (!entry) throw new ApiError(404, "user not found");
+    return [entry.user, entry.version];
+  }
+
+  list(afterId, limit) {
+    const page = [];
+    for (const { user } of this.users.values()) {
+      if (page.length === limit) break;
+      if (Number(user.id) > afterId) page.push(user);
+    }
+    return page;
+  }
+
+  update(id, changes, ifMatch) {
+    const [current, version] = this.get(id);
+    checkIfMatch(ifMatch, version);
+    const user = { ...current, ...changes }; // keys stay in the order id, email, name
+    if (user.email !== current.email && this.owners.has(user.email)) {
+      throw new ApiError(409, "email is already in use");
+    }
+    this.owners.delete(current.email);
+    this.owners.set(user.email, id);
+    this.users.set(id, { user, version: version + 1 });
+    return [user, version + 1];
+  }
+
+  delete(id, ifMatch) {
+    const [current, version] = this.get(id);
+    checkIfMatch(ifMatch, version);
+    this.users.delete(id);
+    this.owners.delete(current.email);
+  }
+}
+
+// Runs one step that creates a path (mkdir, link, open with "wx"): true if this call created it,
+// false if it already existed (EEXIST: another process got there first).
+function createdHere(create) {
+  try {
+    create();
+    return true;
+  } catch (err) {
+    if (err.code === "EEXIST") return false;
+    throw err;
+  }
+}
+
+// FileStore keeps the users in a directory that any number of processes share; the layout and the
+// algorithm are in servers/README.md, "Sharing state between processes". Every write creates a
+// file in one step that fails if it exists (mkdir, link, open with "wx"): that failure is the
+// compare-and-swap between processes. The fs calls are synchronous on purpose: one request's store
+// step then runs to its end before this process's event loop starts another request's, so only
+// other processes can race with it, and the EEXIST checks settle those races.
+class FileStore {
+  constructor(dir) {
+    this.dir = dir;
+    for (const sub of ["tmp", "users", "emails"]) fs.mkdirSync(this.file(sub), { recursive: true });
+  }
+
+  create(email, name) {
+    const id = this.allocateId();
+    if (!this.claimEmail(email, id)) throw new ApiError(409, "email is already in use");
+    const user = { id, email, name };
+    this.writeVersion(id, 1, user);
+    return [user, 1];
+  }
+
+  get(id) {
+    const current = this.read(id);
+    if (!current) throw new ApiError(404, "user not found");
+    return current;
+  }
+
+  list(afterId, limit) {
+    const page = [];
+    for (const id of this.ids()) {
+      if (page.length === limit) break;
+      if (Number(id) <= afterId) continue;
+      const current = this.read(id);
+      if (current) page.push(current[0]);
+    }
+    return page;
+  }
+
+  update(id, changes, ifMatch) {
+    for (;;) {
+      const [current, version] = this.get(id);
+      checkIfMatch(ifMatch, version);
+      const user = { ...current, ...changes };
+      const newEmail = user.email !== current.email;
+      if (newEmail && !this.claimEmail(user.email, id)) {
+        throw new ApiError(409, "email is already in use");
+      }
+      if (this.writeVersion(id, version + 1, user)) {
+        if (newEmail) this.releaseEmail(current.email);
+        return [user, version + 1];
+      }
+      // Another process wrote version + 1 first. With If-Match the client asked for the version
+      // it saw, which is gone: 412. Without it, read the new version and apply the patch again.
+      if (newEmail) this.releaseEmail(user.email);
+      if (ifMatch) throw new ApiError(412, "If-Match does not match the current ETag");
+    }
+  }
+
+  delete(id, ifMatch) {
+    for (;;) {
+      const [current, version] = this.get(id);
+      checkIfMatch(ifMatch, version);
+      if (this.writeVersion(id, version + 1, { deleted: true })) {
+        this.releaseEmail(current.email);
+        return;
+      }
+      if (ifMatch) throw new ApiError(412, "If-Match does not match the current ETag");
+    }
+  }
+
+  file(...parts) {
+    return path.join(this.dir, ...parts);
+  }
+
+  // The ids of users/<id> directories, ascending (deleted users and unfinished creates included).
+  ids() {
+    const names = fs.readdirSync(this.file("users")).filter((name) => /^[1-9][0-9]*$/.test(name));
+    return names.sort((a, b) => Number(a) - Number(b));
+  }
+
+  // mkdir is the allocation: it fails with EEXIST if another process took that id first.
+  allocateId() {
+    let next = this.ids().reduce((highest, id) => Math.max(highest, Number(id)), 0) + 1;
+    while (!createdHere(() => fs.mkdirSync(this.file("users", String(next))))) next++;
+    return String(next);
+  }
+
+  // The user and its version from the highest <n>.json, or null if there is no such user.
+  read(id) {
+    if (!/^[1-9][0-9]*$/.test(id)) return null; // also keeps paths like /users/.. inside users/
+    let names;
+    try {
+      names = fs.readdirSync(this.file("users", id));
+    } catch (err) {
+      if (err.code === "ENOENT" || err.code === "ENOTDIR") return null;
+      throw err;
+    }
+    const versions = names.filter((name) => /^[1-9][0-9]*\.json$/.test(name));
+    if (versions.length === 0) return null;
+    const version = versions.reduce((highest, name) => Math.max(highest, parseInt(name, 10)), 0);
+    const record = JSON.parse(fs.readFileSync(this.file("users", id, `${version}.json`), "utf8"));
+    if (record.deleted) return null;
+    return [{ id: record.id, email: record.email, name: record.name }, version];
+  }
+
+  // Written whole under tmp/, then linked into place: readers never see half a version, and the
+  // link fails (false) if another process wrote this version first.
+  writeVersion(id, version, record) {
+    const tmp = this.file("tmp", `${process.pid}-${crypto.randomUUID()}.json`);
+    fs.writeFileSync(tmp, JSON.stringify(record) + "\n", { flag: "wx" });
+    try {
+      return createdHere(() => fs.linkSync(tmp, this.file("users", id, `${version}.json`)));
+    } finally {
+      fs.unlinkSync(tmp);
+    }
+  }
+
+  emailPath(email) {
+    return this.file("emails", crypto.createHash("sha256").update(email, "utf8").digest("hex"));
+  }
+
+  // Opening with "wx" fails if the file exists: whoever creates it owns the email.
+  claimEmail(email, id) {
+    return createdHere(() => fs.writeFileSync(this.emailPath(email), id, { flag: "wx" }));
+  }
+
+  releaseEmail(email) {
+    fs.rmSync(this.emailPath(email), { force: true });
+  }
+}
+
+// USERS_STORE=DIR shares the users with every process started on DIR; else each keeps its own.
+const store = process.env.USERS_STORE ? new FileStore(process.env.USERS_STORE) : new MemoryStore();
+
+// ---- Validation ----
+
+// Node's parser has already refused a Content-Length that is repeated, not digits, or sent with
+// Transfer-Encoding: those requests reach the clientError handler below, never this function.
+async function readBody(req) {
+  const length = req.headers["content-length"];
+  // A chunked body has no Content-Length either: refused, so the three servers stay alike.
+  if (length === undefined) throw new ApiError(411, "Content-Length is required");
+  if (Number(length) > MAX_BODY_BYTES) throw new ApiError(413, "body must be at most 16384 bytes");
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    let size = 0;
+    req.on("data", (chunk) => {
+      // Never keep more than the limit in memory, whatever the client claimed.
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) reject(new ApiError(413, "body must be at most 16384 bytes"));
+      else chunks.push(chunk);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("close", () => reject(new Error("the client closed the connection")));
+  });
+}
+
+// Parameters such as "; charset=utf-8" are allowed, and media types are case-insensitive.
+function checkContentType(req, allowed) {
+  const mediaType = (req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
+  if (!allowed.includes(mediaType)) {
+    throw new ApiError(415, `Content-Type must be ${allowed.join(" or ")}`);
+  }
+}
+
+// fatal: invalid UTF-8 throws, where Buffer.toString() would silently put U+FFFD in its place.
+// ignoreBOM: keep a leading BOM in the text, so JSON.parse refuses it as Python's and Go's do.
+const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+// JSON's "\ud800" is half of a UTF-16 pair, no character, with no UTF-8 form: refuse it like
+// invalid UTF-8, as Python must (it could never send it back).
+function wellFormed(key, value) {
+  if (!key.isWellFormed() || (typeof value === "string" && !value.isWellFormed())) {
+    throw new SyntaxError("a string is not valid Unicode");
+  }
+  return value;
+}
+
+function parseObject(body) {
+  let value;
+  try {
+    value = JSON.parse(UTF8.decode(body), wellFormed);
+  } catch {
+    // Bad UTF-8, bad JSON, a lone surrogate, or nesting too deep to parse: calling wellFormed
+    // recurses into the value, and a few thousand levels exhaust the stack (a RangeError).
+    throw new ApiError(400, "body is not valid JSON");
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new ApiError(400, "body must be a JSON object");
+  }
+  return value;
+}
+
+// Comparing UTF-8 bytes sorts by code point, as Python's sorted() and Go's sort.Strings do
+// (JavaScript's own sort() compares UTF-16 units, which orders some characters differently).
+function byCodePoint(a, b) {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
+
+// The field as a string; undefined if a PATCH (partial) leaves it out.
+function stringField(fields, field, partial) {
+  if (!Object.hasOwn(fields, field) && partial) return undefined;
+  const value = fields[field];
+  // Missing on POST, or null on PATCH: the field cannot be removed.
+  if (value === undefined || value === null) throw new ApiError(400, `${field} is required`);
+  if (typeof value !== "string") throw new ApiError(400, `${field} must be a string`);
+  return value;
+}
+
+// The fields to store, in the order id, email, name; the checks run in the order of the README.
+function validateUser(fields, partial) {
+  if (Object.hasOwn(fields, "id")) throw new ApiError(400, "id is assigned by the server");
+  const unknown = Object.keys(fields).filter((key) => key !== "email" && key !== "name");
+  if (unknown.length > 0) throw new ApiError(400, `unknown field: ${unknown.sort(byCodePoint)[0]}`);
+  const changes = {};
+  const email = stringField(fields, "email", partial);
+  if (email !== undefined) {
+    // Lengths count code points: [...s] splits by code point, s.length counts UTF-16 units.
+    if ([...email].length > MAX_EMAIL) {
+      throw new ApiError(400, "email must be at most 254 characters");
+    }
+    if (!EMAIL_PATTERN.test(email)) {
+      throw new ApiError(400, "email must look like name@example.com");
+    }
+    changes.email = email;
+  }
+  const name = stringField(fields, "name", partial);
+  if (name !== undefined) {
+    const length = [...name].length;
+    if (length < 1 || length > MAX_NAME) {
+      throw new ApiError(400, "name must be 1 to 100 characters");
+    }
+    changes.name = name;
+  }
+  return changes;
+}
+
+// An empty query value counts as absent (?limit= is the default page size).
+function parseLimit(raw) {
+  if (!raw) return DEFAULT_LIMIT;
+  const limit = /^[0-9]+$/.test(raw) ? Number(raw) : 0;
+  if (limit < 1 || limit > MAX_LIMIT) {
+    throw new ApiError(400, "limit must be an integer from 1 to 100");
+  }
+  return limit;
+}
+
+// The cursor is the id of the last user of the previous page; the first page has none (0).
+function parseCursor(raw) {
+  if (!raw) return 0;
+  if (!/^[0-9]+$/.test(raw)) throw new ApiError(400, "cursor is not valid");
+  return Number(raw);
+}
+
+// ---- Handlers ----
+
+// Each handler returns [status, headers, body]; body null means no body at all (204, 304).
+
+async function createUser(req) {
+  const body = await readBody(req);
+  checkContentType(req, ["application/json"]);
+  const fields = validateUser(parseObject(body), false);
+  const [user, version] = store.create(fields.email, fields.name);
+  return [201, { Location: `/users/${user.id}`, ETag: etag(version) }, user];
+}
+
+function listUsers(req, query) {
+  const params = new URLSearchParams(query);
+  const limit = parseLimit(params.get("limit"));
+  const afterId = parseCursor(params.get("cursor"));
+  // Ask for one more than the page: if it exists, there is a next page.
+  const users = store.list(afterId, limit + 1);
+  const page = users.slice(0, limit);
+  const nextCursor = users.length > limit ? page[page.length - 1].id : null;
+  const link = `</users?limit=${limit}&cursor=${nextCursor}>; rel="next"`;
+  const headers = nextCursor === null ? {} : { Link: link };
+  return [200, headers, { users: page, next_cursor: nextCursor }];
+}
+
+function getUser(req, query, id) {
+  const [user, version] = store.get(id);
+  const ifNoneMatch = req.headers["if-none-match"];
+  // The client's copy is current: say so in a few bytes instead of sending the user again.
+  if (ifNoneMatch && etagMatches(ifNoneMatch, etag(version), true)) {
+    return [304, { ETag: etag(version) }, null];
+  }
+  return [200, { ETag: etag(version) }, user];
+}
+
+async function updateUser(req, query, id) {
+  const body = await readBody(req);
+  checkContentType(req, ["application/json", "application/merge-patch+json"]);
+  const ifMatch = req.headers["if-match"];
+  // The README's order: the user exists (404), then If-Match (412), then the body (400).
+  checkIfMatch(ifMatch, store.get(id)[1]);
+  const changes = validateUser(parseObject(body), true);
+  const [user, version] = store.update(id, changes, ifMatch);
+  return [200, { ETag: etag(version) }, user];
+}
+
+function deleteUser(req, query, id) {
+  store.delete(id, req.headers["if-match"]);
+  return [204, {}, null];
+}
+
+// Compact JSON, UTF-8, non-ASCII as is, then a newline; always with a Content-Length.
+function sendJson(res, status, headers, body) {
+  res.statusCode = status;
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+  if (body === null) return res.end(); // 204 and 304: no body, no Content-Length
+  const bytes = Buffer.from(JSON.stringify(body) + "\n", "utf8");
+  res.setHeader("Content-Type", "application/json");
+  res.setHeader("Content-Length", bytes.length);
+  // For HEAD, Node sends these headers, Content-Length included, and drops the bytes.
+  res.end(bytes);
+}
+
+// ---- Routing ----
+
+// Path first (404), then method (405 with Allow). HEAD runs the GET handler.
+function route(method, urlPath) {
+  let handlers, allow;
+  if (urlPath === "/users") {
+    handlers = { GET: listUsers, HEAD: listUsers, POST: createUser };
+    allow = ALLOW_COLLECTION;
+  } else if (/^\/users\/[^/]+$/.test(urlPath)) {
+    handlers = { GET: getUser, HEAD: getUser, PATCH: updateUser, DELETE: deleteUser };
+    allow = ALLOW_ITEM;
+  } else {
+    throw new ApiError(404, "not found");
+  }
+  if (!Object.hasOwn(handlers, method)) {
+    throw new ApiError(405, "method not allowed", { Allow: allow });
+  }
+  return handlers[method];
+}
+
+// Node calls this for every request its parser accepts, whatever the method or path.
+async function handle(req, res) {
+  const mark = req.url.indexOf("?");
+  const urlPath = mark === -1 ? req.url : req.url.slice(0, mark);
+  const query = mark === -1 ? "" : req.url.slice(mark + 1);
+  try {
+    const handler = route(req.method, urlPath);
+    const [status, headers, body] = await handler(req, query, urlPath.slice("/users/".length));
+    sendJson(res, status, headers, body);
+  } catch (err) {
+    if (err instanceof ApiError) {
+      return sendJson(res, err.status, err.headers, { error: err.message });
+    }
+    if (req.destroyed) return; // the client went away while sending its body: nobody to answer
+    console.error(err);
+    sendJson(res, 500, {}, { error: "internal server error" });
+  }
+}
+
+// ---- Start-up ----
+
+// Requests that Node's parser refuses never reach handle(): answer them here, in JSON too.
+const CONTENT_LENGTH_ERRORS = new Set([
+  "HPE_INVALID_CONTENT_LENGTH", // not digits
+  "HPE_UNEXPECTED_CONTENT_LENGTH", // more than one
+  "HPE_INVALID_TRANSFER_ENCODING", // sent with Content-Length
+]);
+
+function onClientError(err, socket) {
+  // A stalled request (headersTimeout, requestTimeout) is just closed, as in Python and Go.
+  if (err.code === "ERR_HTTP_REQUEST_TIMEOUT" || !socket.writable) return socket.destroy();
+  let [status, message] = [400, "request is not valid HTTP"];
+  if (CONTENT_LENGTH_ERRORS.has(err.code)) message = "Content-Length is not valid";
+  // More than 16 KiB of headers (Node's maxHeaderSize): 431, as Python and Go answer.
+  if (err.code === "HPE_HEADER_OVERFLOW") {
+    [status, message] = [431, "request headers are too large"];
+  }
+  const body = Buffer.from(JSON.stringify({ error: message }) + "\n");
+  socket.write(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nConnection: close\r\n`);
+  socket.end(`Content-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+}
+
+function main() {
+  // The port: first argument, else $PORT, else 0 (the OS picks any free port).
+  const port = Number(process.argv[2] ?? process.env.PORT ?? 0);
+  // Node checks the timeouts below every connectionsCheckingInterval ms (30 s by default).
+  // Without requireHostHeader: false, Node answers a request with no Host with its own empty 400
+  // instead of calling handle(); Python's http.server serves such requests too (Go refuses them).
+  const options = { connectionsCheckingInterval: 1000, requireHostHeader: false };
+  const server = http.createServer(options, handle);
+  // A slow client cannot hold a connection: 5 s for the headers, 10 s for the whole request,
+  // 30 s idle between keep-alive requests. The event loop serves other clients meanwhile.
+  server.headersTimeout = 5000;
+  server.requestTimeout = 10000;
+  server.keepAliveTimeout = 30000;
+  server.on("clientError", onClientError);
+  server.listen(port, HOST, () => {
+    // Exactly one readiness line: a launcher waits for it and reads the real port from it.
+    console.log(`listening on http://${HOST}:${server.address().port}`);
+  });
+  // SIGTERM (what process managers send) stops the server the way Ctrl-C does.
+  for (const signal of ["SIGTERM", "SIGINT"]) {
+    process.on(signal, () => {
+      server.close(() => process.exit(0));
+      server.closeAllConnections();
+    });
+  }
+}
+
+main();
