@@ -36,3 +36,21 @@ def alive(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] != "Z"
     except FileNotFoundError:
         return False
+
+
+@pytest.fixture(scope="module", params=LANGUAGES)
+def users_server(request):
+    """One `users` server per language, shared by the tests of a module (ids are not fresh)."""
+    from workbook import serve
+
+    with serve(request.param, "users") as srv:
+        yield srv
+
+
+@pytest.fixture
+def fresh_users_server(language):
+    """A `users` server of its own, for tests where the ids matter ("1", "2", ...)."""
+    from workbook import serve
+
+    with serve(language, "users") as srv:
+        yield srv

@@ -1,0 +1,768 @@
+"""The `users` contract (servers/README.md, servers/users.openapi.yaml), route by route, outcome by
+outcome, for each of the three servers: the status, the headers that matter and the exact body."""
+
+import http.client
+import itertools
+import json
+
+import pytest
+import requests
+import yaml
+from openapi_spec_validator import OpenAPIV31SpecValidator, validate
+
+from workbook import raw_request
+from workbook.paths import ROOT
+
+OPENAPI = ROOT / "servers" / "users.openapi.yaml"
+_numbers = itertools.count(1)
+
+
+# ---- helpers ----
+
+def wire(body) -> bytes:
+    """The exact bytes every server sends for a JSON body: compact, UTF-8, unescaped, newline."""
+    return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode() + b"\n"
+
+
+def unique_email(tag: str = "user") -> str:
+    """An email no other test of this module uses (the module shares one server)."""
+    return f"{tag}{next(_numbers)}@example.com"
+
+
+def assert_json(response: requests.Response, status: int, body) -> None:
+    """Status, Content-Type, a Content-Length that matches, and the body to the byte."""
+    assert (response.status_code, response.content) == (status, wire(body))
+    assert response.headers["Content-Type"] == "application/json"
+    assert response.headers["Content-Length"] == str(len(response.content))
+
+
+def assert_error(response: requests.Response, status: int, message: str) -> None:
+    assert_json(response, status, {"error": message})
+
+
+def assert_no_body(response: requests.Response, status: int) -> None:
+    """204 and 304: no body and no Content-Length."""
+    assert response.status_code == status
+    assert response.content == b""
+    assert "Content-Length" not in response.headers
+
+
+def post(srv, body, content_type: str = "application/json", **kwargs) -> requests.Response:
+    data = body if isinstance(body, bytes) else json.dumps(body).encode()
+    return requests.post(srv.url + "/users", data=data, headers={"Content-Type": content_type},
+                         timeout=5, **kwargs)
+
+
+def patch(srv, user_id: str, body, content_type: str = "application/merge-patch+json",
+          headers: dict | None = None) -> requests.Response:
+    data = body if isinstance(body, bytes) else json.dumps(body).encode()
+    return requests.patch(f"{srv.url}/users/{user_id}", data=data,
+                          headers={"Content-Type": content_type, **(headers or {})}, timeout=5)
+
+
+def get(srv, path: str, **kwargs) -> requests.Response:
+    return requests.get(srv.url + path, timeout=5, **kwargs)
+
+
+def create(srv, name: str = "Ada Lovelace", email: str | None = None) -> dict:
+    """A new user, as the server answered it."""
+    response = post(srv, {"email": email or unique_email(), "name": name})
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def raw(srv, data: bytes):
+    """Exact bytes in, exact bytes out (workbook.raw_request), for what `requests` cannot send."""
+    return raw_request(srv.url, data)
+
+
+def raw_json(exchange) -> tuple[int | None, dict, bytes]:
+    """The status, headers (lower-case names) and body of a raw response."""
+    head, _, body = exchange.received.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = {}
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        headers[name.strip().lower()] = value.strip()
+    return exchange.status, headers, body
+
+
+def assert_raw_error(exchange, status: int, message: str) -> None:
+    got_status, headers, body = raw_json(exchange)
+    assert (got_status, body) == (status, wire({"error": message})), str(exchange)
+    assert headers.get("content-type") == "application/json"
+    assert headers.get("content-length") == str(len(body))
+
+
+@pytest.fixture
+def srv(users_server):
+    """The module's server of this language (see users_server in conftest.py)."""
+    return users_server
+
+
+# ---- the OpenAPI document ----
+
+def test_the_openapi_document_is_valid_openapi_3_1():
+    document = yaml.safe_load(OPENAPI.read_text())
+    assert document["openapi"].startswith("3.1.")
+    validate(document, cls=OpenAPIV31SpecValidator)  # raises, naming the first problem
+
+
+def test_the_openapi_document_describes_email_with_pattern_and_max_length_not_format():
+    email = yaml.safe_load(OPENAPI.read_text())["components"]["schemas"]["Email"]
+    assert email == {**email, "type": "string", "maxLength": 254,
+                     "pattern": "^[^@ \\t\\r\\n]+@[^@ \\t\\r\\n]+$"}
+    assert "format" not in email
+
+
+def test_the_openapi_request_bodies_forbid_additional_properties():
+    schemas = yaml.safe_load(OPENAPI.read_text())["components"]["schemas"]
+    assert schemas["NewUser"]["additionalProperties"] is False
+    assert schemas["UserPatch"]["additionalProperties"] is False
+    assert schemas["Name"] == {**schemas["Name"], "minLength": 1, "maxLength": 100}
+
+
+# ---- POST /users ----
+
+def test_post_answers_201_with_the_user(srv):
+    email = unique_email()
+    response = post(srv, {"email": email, "name": "Ada Lovelace"})
+    user = response.json()
+    assert_json(response, 201, {"id": user["id"], "email": email, "name": "Ada Lovelace"})
+    assert isinstance(user["id"], str) and user["id"]
+
+
+def test_post_sets_location_to_the_path_of_the_new_user(srv):
+    response = post(srv, {"email": unique_email(), "name": "Ada"})
+    assert response.headers["Location"] == f"/users/{response.json()['id']}"
+
+
+def test_post_sets_etag_v1(srv):
+    response = post(srv, {"email": unique_email(), "name": "Ada"})
+    assert response.headers["ETag"] == '"v1"'
+
+
+def test_ids_are_1_2_3_in_order_of_creation_on_a_fresh_server(fresh_users_server):
+    ids = [create(fresh_users_server)["id"] for _ in range(3)]
+    assert ids == ["1", "2", "3"]
+
+
+def test_an_id_is_never_reused_after_a_delete(fresh_users_server):
+    srv = fresh_users_server
+    create(srv), create(srv)
+    assert requests.delete(srv.url + "/users/2", timeout=5).status_code == 204
+    assert create(srv)["id"] == "3"
+
+
+def test_a_post_refused_for_a_duplicate_email_still_uses_up_an_id(fresh_users_server):
+    srv = fresh_users_server
+    first = create(srv)
+    assert post(srv, {"email": first["email"], "name": "Twin"}).status_code == 409
+    assert create(srv)["id"] == "3"  # README, shared store: "the id stays used"; memory does the same
+
+
+def test_post_sends_non_ascii_as_utf8_unescaped(srv):
+    email = unique_email("zoë")
+    response = post(srv, {"email": email, "name": "Zoë 李 😀"})
+    assert_json(response, 201, {"id": response.json()["id"], "email": email, "name": "Zoë 李 😀"})
+    assert "Zoë 李 😀".encode() in response.content
+
+
+def test_post_accepts_the_media_type_in_any_case_with_a_charset(srv):
+    response = post(srv, {"email": unique_email(), "name": "Ada"}, "Application/JSON; charset=utf-8")
+    assert response.status_code == 201
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/merge-patch+json",
+                                          "application/jsonx", "application/x-www-form-urlencoded"])
+def test_post_with_another_content_type_is_415(srv, content_type):
+    response = post(srv, {"email": unique_email(), "name": "Ada"}, content_type)
+    assert_error(response, 415, "Content-Type must be application/json")
+
+
+def test_post_without_content_type_is_415(srv):
+    response = requests.post(srv.url + "/users", data=b'{"email":"a@b","name":"n"}', timeout=5)
+    assert_error(response, 415, "Content-Type must be application/json")
+
+
+def test_post_without_content_length_is_411(srv):
+    exchange = raw(srv, b"POST /users HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\r\n")
+    assert_raw_error(exchange, 411, "Content-Length is required")
+
+
+def test_post_with_a_chunked_body_is_411(srv):
+    body = b'{"email":"chunked@example.com","name":"n"}'
+    exchange = raw(srv, b"POST /users HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                        b"Transfer-Encoding: chunked\r\n\r\n"
+                        + f"{len(body):x}\r\n".encode() + body + b"\r\n0\r\n\r\n")
+    assert_raw_error(exchange, 411, "Content-Length is required")
+
+
+def test_post_with_two_content_lengths_is_400(srv):
+    exchange = raw(srv, b"POST /users HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                        b"Content-Length: 2\r\nContent-Length: 3\r\n\r\n{}")
+    assert_raw_error(exchange, 400, "Content-Length is not valid")
+
+
+def test_post_with_a_content_length_that_is_not_digits_is_400(srv):
+    exchange = raw(srv, b"POST /users HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                        b"Content-Length: 2x\r\n\r\n{}")
+    assert_raw_error(exchange, 400, "Content-Length is not valid")
+
+
+def test_post_with_content_length_and_transfer_encoding_is_400(srv):
+    exchange = raw(srv, b"POST /users HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                        b"Content-Length: 7\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n")
+    assert_raw_error(exchange, 400, "Content-Length is not valid")
+
+
+def test_post_with_a_body_over_16384_bytes_is_413(srv):
+    body = json.dumps({"email": unique_email(), "name": "Ada"}).encode()
+    response = post(srv, body + b" " * (16385 - len(body)))
+    assert_error(response, 413, "body must be at most 16384 bytes")
+
+
+def test_post_with_a_body_of_exactly_16384_bytes_is_accepted(srv):
+    body = json.dumps({"email": unique_email(), "name": "Ada"}).encode()
+    response = post(srv, body + b" " * (16384 - len(body)))
+    assert response.status_code == 201
+
+
+def test_post_checks_the_size_before_the_content_type(srv):
+    assert_error(post(srv, b"x" * 16385, "text/plain"), 413, "body must be at most 16384 bytes")
+
+
+def test_post_checks_the_content_type_before_the_body(srv):
+    assert_error(post(srv, b"not json", "text/plain"), 415, "Content-Type must be application/json")
+
+
+@pytest.mark.parametrize("body", [b"", b"{", b"not json", b'{"email": "a@b", "name": "n",}', b"{'a': 1}",
+                                  b'{"email":"a@b","name":"n"} {}'])
+def test_post_with_a_body_that_is_not_json_is_400(srv, body):
+    assert_error(post(srv, body), 400, "body is not valid JSON")
+
+
+def test_post_with_a_body_that_is_not_utf8_is_400(srv):
+    body = b'{"email": "\xff\xfe@example.com", "name": "n"}'
+    assert_error(post(srv, body), 400, "body is not valid JSON")
+
+
+@pytest.mark.parametrize("body", [b"[]", b'"text"', b"42", b"null", b"true", b'[{"email":"a@b"}]'])
+def test_post_with_json_that_is_not_an_object_is_400(srv, body):
+    assert_error(post(srv, body), 400, "body must be a JSON object")
+
+
+def test_post_with_an_id_is_400(srv):
+    response = post(srv, {"id": "7", "email": unique_email(), "name": "Ada"})
+    assert_error(response, 400, "id is assigned by the server")
+
+
+def test_post_reports_id_before_an_unknown_field(srv):
+    response = post(srv, {"zzz": 1, "id": "7", "email": unique_email(), "name": "Ada"})
+    assert_error(response, 400, "id is assigned by the server")
+
+
+def test_post_with_an_unknown_field_names_the_first_in_sorted_order(srv):
+    response = post(srv, {"zeta": 1, "email": unique_email(), "alpha": 2, "name": "Ada"})
+    assert_error(response, 400, "unknown field: alpha")
+
+
+def test_post_field_names_are_case_sensitive(srv):
+    response = post(srv, {"EMAIL": unique_email(), "name": "Ada"})
+    assert_error(response, 400, "unknown field: EMAIL")
+
+
+def test_post_without_email_is_400(srv):
+    assert_error(post(srv, {"name": "Ada"}), 400, "email is required")
+
+
+def test_post_without_name_is_400(srv):
+    assert_error(post(srv, {"email": unique_email()}), 400, "name is required")
+
+
+def test_post_with_an_empty_object_reports_email_first(srv):
+    assert_error(post(srv, {}), 400, "email is required")
+
+
+@pytest.mark.parametrize("email", [42, ["a@b"], {"a": "b"}, True])
+def test_post_with_an_email_that_is_not_a_string_is_400(srv, email):
+    assert_error(post(srv, {"email": email, "name": "Ada"}), 400, "email must be a string")
+
+
+@pytest.mark.parametrize("name", [42, ["Ada"], False])
+def test_post_with_a_name_that_is_not_a_string_is_400(srv, name):
+    assert_error(post(srv, {"email": unique_email(), "name": name}), 400, "name must be a string")
+
+
+def test_post_checks_email_before_name(srv):
+    assert_error(post(srv, {"email": 1, "name": 2}), 400, "email must be a string")
+
+
+def test_post_with_an_email_of_255_characters_is_400(srv):
+    email = "a" * 243 + "@example.com"
+    assert len(email) == 255
+    assert_error(post(srv, {"email": email, "name": "Ada"}), 400, "email must be at most 254 characters")
+
+
+def test_post_counts_email_length_in_code_points(srv):
+    email = "😀" * 200 + str(next(_numbers)) + "@example.com"  # 4 bytes and 2 UTF-16 units each
+    assert len(email) <= 254
+    assert post(srv, {"email": email, "name": "Ada"}).status_code == 201
+
+
+@pytest.mark.parametrize("email", ["no-at-sign.example.com", "two@at@example.com", "a b@example.com",
+                                   "@example.com", "ada@", "ada@exa\tmple.com", "ada@example.com\n",
+                                   "\nada@example.com", ""])
+def test_post_with_an_email_that_does_not_match_the_pattern_is_400(srv, email):
+    assert_error(post(srv, {"email": email, "name": "Ada"}), 400, "email must look like name@example.com")
+
+
+def test_post_with_an_empty_name_is_400(srv):
+    assert_error(post(srv, {"email": unique_email(), "name": ""}), 400, "name must be 1 to 100 characters")
+
+
+def test_post_with_a_name_of_101_characters_is_400(srv):
+    response = post(srv, {"email": unique_email(), "name": "a" * 101})
+    assert_error(response, 400, "name must be 1 to 100 characters")
+
+
+def test_post_counts_name_length_in_code_points_not_bytes_or_utf16_units(srv):
+    assert post(srv, {"email": unique_email(), "name": "😀" * 100}).status_code == 201
+    response = post(srv, {"email": unique_email(), "name": "😀" * 101})
+    assert_error(response, 400, "name must be 1 to 100 characters")
+
+
+def test_post_with_an_email_already_in_use_is_409(srv):
+    user = create(srv)
+    response = post(srv, {"email": user["email"], "name": "Someone Else"})
+    assert_error(response, 409, "email is already in use")
+
+
+def test_post_validates_the_body_before_checking_uniqueness(srv):
+    user = create(srv)
+    response = post(srv, {"email": user["email"], "name": ""})
+    assert_error(response, 400, "name must be 1 to 100 characters")
+
+
+# ---- GET /users ----
+
+def test_list_on_a_fresh_server_is_empty_with_no_next_cursor(fresh_users_server):
+    response = get(fresh_users_server, "/users")
+    assert_json(response, 200, {"users": [], "next_cursor": None})
+    assert "Link" not in response.headers
+
+
+def test_list_gives_users_oldest_first(fresh_users_server):
+    users = [create(fresh_users_server, name=f"User {i}") for i in range(3)]
+    assert_json(get(fresh_users_server, "/users"), 200, {"users": users, "next_cursor": None})
+
+
+def test_list_gives_20_users_by_default_and_links_the_next_page(fresh_users_server):
+    users = [create(fresh_users_server) for _ in range(21)]
+    response = get(fresh_users_server, "/users")
+    assert_json(response, 200, {"users": users[:20], "next_cursor": "20"})
+    assert response.headers["Link"] == '</users?limit=20&cursor=20>; rel="next"'
+
+
+def test_list_follows_limit_and_cursor_to_the_last_page(fresh_users_server):
+    users = [create(fresh_users_server) for _ in range(5)]
+    first = get(fresh_users_server, "/users?limit=2")
+    assert_json(first, 200, {"users": users[:2], "next_cursor": "2"})
+    assert first.headers["Link"] == '</users?limit=2&cursor=2>; rel="next"'
+    second = get(fresh_users_server, "/users?limit=2&cursor=2")
+    assert_json(second, 200, {"users": users[2:4], "next_cursor": "4"})
+    last = get(fresh_users_server, "/users?limit=2&cursor=4")
+    assert_json(last, 200, {"users": users[4:], "next_cursor": None})
+    assert "Link" not in last.headers
+
+
+def test_a_full_last_page_has_no_next_cursor(fresh_users_server):
+    users = [create(fresh_users_server) for _ in range(4)]
+    response = get(fresh_users_server, "/users?limit=2&cursor=2")
+    assert_json(response, 200, {"users": users[2:], "next_cursor": None})
+    assert "Link" not in response.headers
+
+
+def test_a_delete_between_two_pages_skips_and_repeats_no_user(fresh_users_server):
+    srv = fresh_users_server
+    users = [create(srv) for _ in range(6)]
+    first = get(srv, "/users?limit=3").json()
+    assert requests.delete(srv.url + "/users/3", timeout=5).status_code == 204  # the cursor itself
+    second = get(srv, f"/users?limit=3&cursor={first['next_cursor']}").json()
+    assert first["users"] + second["users"] == users
+    assert second["next_cursor"] is None
+
+
+def test_list_accepts_limit_1_and_100(srv):
+    assert len(get(srv, "/users?limit=1").json()["users"]) == 1
+    assert get(srv, "/users?limit=100").status_code == 200
+
+
+@pytest.mark.parametrize("limit", ["0", "101", "-1", "abc", "1.5", "+5", "1e2", "%205", "5%20", "0x10", ""])
+def test_list_with_a_bad_limit_is_400(srv, limit):
+    assert_error(get(srv, f"/users?limit={limit}"), 400, "limit must be an integer from 1 to 100")
+
+
+@pytest.mark.parametrize("cursor", ["abc", "-1", "1a", "%201", "1.0", ""])
+def test_list_with_a_bad_cursor_is_400(srv, cursor):
+    assert_error(get(srv, f"/users?cursor={cursor}"), 400, "cursor is not valid")
+
+
+def test_a_cursor_past_every_id_gives_an_empty_last_page(srv):
+    response = get(srv, "/users?cursor=99999999999999999999")
+    assert_json(response, 200, {"users": [], "next_cursor": None})
+
+
+def test_list_ignores_other_query_parameters(srv):
+    assert get(srv, "/users?limit=1&sort=name&x=y").json() == get(srv, "/users?limit=1").json()
+
+
+def test_head_of_the_list_has_the_headers_of_get_and_no_body(srv):
+    got = get(srv, "/users?limit=2")
+    head = requests.head(srv.url + "/users?limit=2", timeout=5)
+    assert head.status_code == 200 and head.content == b""
+    for name in ("Content-Type", "Content-Length", "Link"):
+        assert head.headers.get(name) == got.headers.get(name)
+
+
+# ---- GET /users/{id} ----
+
+def test_get_answers_200_with_the_user_and_its_etag(srv):
+    user = create(srv)
+    response = get(srv, f"/users/{user['id']}")
+    assert_json(response, 200, user)
+    assert response.headers["ETag"] == '"v1"'
+
+
+def test_get_of_an_unknown_id_is_404(srv):
+    assert_error(get(srv, "/users/999999"), 404, "user not found")
+
+
+def test_get_of_an_id_that_is_not_a_number_is_404(srv):
+    assert_error(get(srv, "/users/abc"), 404, "user not found")
+
+
+def test_get_ignores_the_query_string(srv):
+    user = create(srv)
+    assert_json(get(srv, f"/users/{user['id']}?x=1"), 200, user)
+
+
+@pytest.mark.parametrize("if_none_match", ['"v1"', 'W/"v1"', '"v7", "v1"', '"v7","v1"', "*"])
+def test_get_with_a_matching_if_none_match_is_304_with_the_etag_and_no_body(srv, if_none_match):
+    user = create(srv)
+    response = get(srv, f"/users/{user['id']}", headers={"If-None-Match": if_none_match})
+    assert_no_body(response, 304)
+    assert response.headers["ETag"] == '"v1"'
+
+
+@pytest.mark.parametrize("if_none_match", ['"v2"', "v1", '"V1"', '"v1'])
+def test_get_with_an_if_none_match_that_does_not_match_is_200(srv, if_none_match):
+    user = create(srv)
+    response = get(srv, f"/users/{user['id']}", headers={"If-None-Match": if_none_match})
+    assert_json(response, 200, user)
+
+
+def test_get_of_an_unknown_id_with_if_none_match_star_is_404(srv):
+    response = get(srv, "/users/999999", headers={"If-None-Match": "*"})
+    assert_error(response, 404, "user not found")
+
+
+def test_head_of_a_user_has_the_headers_of_get_and_no_body(srv):
+    user = create(srv, name="Zoë")
+    got = get(srv, f"/users/{user['id']}")
+    head = requests.head(f"{srv.url}/users/{user['id']}", timeout=5)
+    assert head.status_code == 200 and head.content == b""
+    for name in ("Content-Type", "Content-Length", "ETag"):
+        assert head.headers[name] == got.headers[name]
+
+
+def test_head_of_an_unknown_id_is_404_with_the_length_of_the_error_body(srv):
+    head = requests.head(srv.url + "/users/999999", timeout=5)
+    assert head.status_code == 404 and head.content == b""
+    assert head.headers["Content-Type"] == "application/json"
+    assert head.headers["Content-Length"] == str(len(wire({"error": "user not found"})))
+
+
+def test_head_with_a_matching_if_none_match_is_304(srv):
+    user = create(srv)
+    head = requests.head(f"{srv.url}/users/{user['id']}", headers={"If-None-Match": '"v1"'}, timeout=5)
+    assert_no_body(head, 304)
+    assert head.headers["ETag"] == '"v1"'
+
+
+# ---- PATCH /users/{id} ----
+
+def test_patch_with_merge_patch_changes_the_name_and_keeps_the_email(srv):
+    user = create(srv)
+    response = patch(srv, user["id"], {"name": "Ada King"})
+    assert_json(response, 200, {**user, "name": "Ada King"})
+    assert response.headers["ETag"] == '"v2"'
+    assert_json(get(srv, f"/users/{user['id']}"), 200, {**user, "name": "Ada King"})
+
+
+def test_patch_accepts_application_json(srv):
+    user = create(srv)
+    email = unique_email()
+    response = patch(srv, user["id"], {"email": email}, "application/json")
+    assert_json(response, 200, {**user, "email": email})
+
+
+def test_patch_accepts_the_media_type_in_any_case_with_a_charset(srv):
+    user = create(srv)
+    response = patch(srv, user["id"], {"name": "B"}, "Application/Merge-Patch+JSON; charset=UTF-8")
+    assert_json(response, 200, {**user, "name": "B"})
+
+
+def test_patch_with_an_empty_object_changes_nothing_but_makes_a_new_version(srv):
+    user = create(srv)
+    response = patch(srv, user["id"], {})
+    assert_json(response, 200, user)
+    assert response.headers["ETag"] == '"v2"'
+
+
+def test_every_patch_makes_the_next_version(srv):
+    user = create(srv)
+    patch(srv, user["id"], {"name": "B"}), patch(srv, user["id"], {"name": "C"})
+    assert get(srv, f"/users/{user['id']}").headers["ETag"] == '"v3"'
+
+
+@pytest.mark.parametrize("if_match", ['"v1"', "*", '"v9", "v1"'])
+def test_patch_with_a_matching_if_match_is_200(srv, if_match):
+    user = create(srv)
+    response = patch(srv, user["id"], {"name": "B"}, headers={"If-Match": if_match})
+    assert_json(response, 200, {**user, "name": "B"})
+
+
+@pytest.mark.parametrize("if_match", ['"v2"', 'W/"v1"', "v1"])
+def test_patch_with_an_if_match_that_does_not_match_is_412_and_changes_nothing(srv, if_match):
+    user = create(srv)
+    response = patch(srv, user["id"], {"name": "B"}, headers={"If-Match": if_match})
+    assert_error(response, 412, "If-Match does not match the current ETag")
+    after = get(srv, f"/users/{user['id']}")
+    assert_json(after, 200, user)
+    assert after.headers["ETag"] == '"v1"'
+
+
+def test_patch_with_a_stale_if_match_is_412(srv):
+    user = create(srv)
+    patch(srv, user["id"], {"name": "B"})
+    response = patch(srv, user["id"], {"name": "C"}, headers={"If-Match": '"v1"'})
+    assert_error(response, 412, "If-Match does not match the current ETag")
+
+
+def test_patch_of_an_unknown_id_is_404(srv):
+    assert_error(patch(srv, "999999", {"name": "B"}), 404, "user not found")
+
+
+def test_patch_checks_the_user_exists_before_if_match(srv):
+    response = patch(srv, "999999", {"name": "B"}, headers={"If-Match": '"v1"'})
+    assert_error(response, 404, "user not found")
+
+
+def test_patch_checks_the_user_exists_before_the_body(srv):
+    assert_error(patch(srv, "999999", b"not json"), 404, "user not found")
+
+
+def test_patch_checks_if_match_before_the_body(srv):
+    user = create(srv)
+    response = patch(srv, user["id"], b"not json", headers={"If-Match": '"v9"'})
+    assert_error(response, 412, "If-Match does not match the current ETag")
+
+
+def test_patch_checks_the_content_type_before_the_user_exists(srv):
+    response = patch(srv, "999999", {"name": "B"}, "text/plain")
+    assert_error(response, 415, "Content-Type must be application/json or application/merge-patch+json")
+
+
+def test_patch_with_another_content_type_is_415(srv):
+    user = create(srv)
+    response = patch(srv, user["id"], {"name": "B"}, "application/json-patch+json")
+    assert_error(response, 415, "Content-Type must be application/json or application/merge-patch+json")
+
+
+def test_patch_without_content_length_is_411(srv):
+    user = create(srv)
+    exchange = raw(srv, f"PATCH /users/{user['id']} HTTP/1.1\r\nHost: x\r\n"
+                        "Content-Type: application/merge-patch+json\r\n\r\n".encode())
+    assert_raw_error(exchange, 411, "Content-Length is required")
+
+
+def test_patch_with_a_body_over_16384_bytes_is_413(srv):
+    user = create(srv)
+    response = patch(srv, user["id"], b"{" + b" " * 16383 + b"}")
+    assert_error(response, 413, "body must be at most 16384 bytes")
+
+
+def test_patch_with_a_body_that_is_not_json_is_400(srv):
+    user = create(srv)
+    assert_error(patch(srv, user["id"], b"{"), 400, "body is not valid JSON")
+
+
+def test_patch_with_json_that_is_not_an_object_is_400(srv):
+    user = create(srv)
+    assert_error(patch(srv, user["id"], b"[]"), 400, "body must be a JSON object")
+
+
+def test_patch_with_an_id_is_400(srv):
+    user = create(srv)
+    assert_error(patch(srv, user["id"], {"id": "9"}), 400, "id is assigned by the server")
+
+
+def test_patch_with_an_unknown_field_is_400(srv):
+    user = create(srv)
+    assert_error(patch(srv, user["id"], {"nick": "x", "age": 3}), 400, "unknown field: age")
+
+
+def test_patch_with_email_null_is_400(srv):
+    user = create(srv)
+    assert_error(patch(srv, user["id"], {"email": None}), 400, "email is required")
+
+
+def test_patch_with_name_null_is_400(srv):
+    user = create(srv)
+    assert_error(patch(srv, user["id"], {"name": None}), 400, "name is required")
+
+
+def test_patch_validates_a_field_like_post(srv):
+    user = create(srv)
+    assert_error(patch(srv, user["id"], {"email": "nope"}), 400, "email must look like name@example.com")
+    assert_error(patch(srv, user["id"], {"name": "x" * 101}), 400, "name must be 1 to 100 characters")
+    assert_error(patch(srv, user["id"], {"name": 5}), 400, "name must be a string")
+
+
+def test_a_rejected_patch_does_not_make_a_new_version(srv):
+    user = create(srv)
+    patch(srv, user["id"], {"name": ""})
+    assert get(srv, f"/users/{user['id']}").headers["ETag"] == '"v1"'
+
+
+def test_patch_to_the_email_of_another_user_is_409(srv):
+    first, second = create(srv), create(srv)
+    response = patch(srv, second["id"], {"email": first["email"]})
+    assert_error(response, 409, "email is already in use")
+    assert_json(get(srv, f"/users/{second['id']}"), 200, second)
+
+
+def test_patch_to_the_users_own_email_is_200(srv):
+    user = create(srv)
+    assert_json(patch(srv, user["id"], {"email": user["email"]}), 200, user)
+
+
+def test_patch_frees_the_old_email_for_another_user(srv):
+    user = create(srv)
+    patch(srv, user["id"], {"email": unique_email()})
+    assert post(srv, {"email": user["email"], "name": "New Owner"}).status_code == 201
+
+
+# ---- DELETE /users/{id} ----
+
+def test_delete_answers_204_with_no_body(srv):
+    user = create(srv)
+    assert_no_body(requests.delete(f"{srv.url}/users/{user['id']}", timeout=5), 204)
+
+
+def test_a_deleted_user_is_404(srv):
+    user = create(srv)
+    requests.delete(f"{srv.url}/users/{user['id']}", timeout=5)
+    assert_error(get(srv, f"/users/{user['id']}"), 404, "user not found")
+
+
+def test_delete_again_is_404(srv):
+    user = create(srv)
+    requests.delete(f"{srv.url}/users/{user['id']}", timeout=5)
+    response = requests.delete(f"{srv.url}/users/{user['id']}", timeout=5)
+    assert_error(response, 404, "user not found")
+
+
+def test_patch_of_a_deleted_user_is_404(srv):
+    user = create(srv)
+    requests.delete(f"{srv.url}/users/{user['id']}", timeout=5)
+    assert_error(patch(srv, user["id"], {"name": "B"}), 404, "user not found")
+
+
+def test_delete_with_a_matching_if_match_is_204(srv):
+    user = create(srv)
+    response = requests.delete(f"{srv.url}/users/{user['id']}", headers={"If-Match": '"v1"'}, timeout=5)
+    assert_no_body(response, 204)
+
+
+def test_delete_with_an_if_match_that_does_not_match_is_412_and_keeps_the_user(srv):
+    user = create(srv)
+    response = requests.delete(f"{srv.url}/users/{user['id']}", headers={"If-Match": '"v2"'}, timeout=5)
+    assert_error(response, 412, "If-Match does not match the current ETag")
+    assert_json(get(srv, f"/users/{user['id']}"), 200, user)
+
+
+def test_delete_of_an_unknown_id_with_if_match_is_404(srv):
+    response = requests.delete(srv.url + "/users/999999", headers={"If-Match": '"v1"'}, timeout=5)
+    assert_error(response, 404, "user not found")
+
+
+def test_delete_frees_the_email(srv):
+    user = create(srv)
+    requests.delete(f"{srv.url}/users/{user['id']}", timeout=5)
+    response = post(srv, {"email": user["email"], "name": "Again"})
+    assert response.status_code == 201
+    assert response.json()["id"] != user["id"]
+
+
+def test_a_deleted_user_is_not_listed(fresh_users_server):
+    srv = fresh_users_server
+    first, second = create(srv), create(srv)
+    requests.delete(f"{srv.url}/users/{first['id']}", timeout=5)
+    assert_json(get(srv, "/users"), 200, {"users": [second], "next_cursor": None})
+
+
+# ---- routing ----
+
+@pytest.mark.parametrize("path", ["/", "/user", "/users/", "/users/1/x", "/userss", "/USERS"])
+def test_any_other_path_is_404_not_found(srv, path):
+    assert_error(get(srv, path), 404, "not found")
+
+
+@pytest.mark.parametrize("method", ["OPTIONS", "PUT", "PATCH", "DELETE", "TRACE"])
+def test_an_unsupported_method_on_the_collection_is_405_with_allow(srv, method):
+    response = requests.request(method, srv.url + "/users", timeout=5)
+    assert_error(response, 405, "method not allowed")
+    assert response.headers["Allow"] == "GET, HEAD, POST"
+
+
+@pytest.mark.parametrize("method", ["OPTIONS", "PUT", "POST", "TRACE"])
+def test_an_unsupported_method_on_a_user_is_405_with_allow(srv, method):
+    user = create(srv)
+    response = requests.request(method, f"{srv.url}/users/{user['id']}", timeout=5)
+    assert_error(response, 405, "method not allowed")
+    assert response.headers["Allow"] == "GET, HEAD, PATCH, DELETE"
+
+
+def test_the_method_is_checked_before_the_user_exists(srv):
+    response = requests.put(srv.url + "/users/999999", timeout=5)
+    assert_error(response, 405, "method not allowed")
+    assert response.headers["Allow"] == "GET, HEAD, PATCH, DELETE"
+
+
+def test_the_path_is_checked_before_the_method(srv):
+    assert_error(requests.put(srv.url + "/nothing", timeout=5), 404, "not found")
+
+
+def test_the_method_is_checked_before_the_body(srv):
+    response = requests.put(srv.url + "/users", data=b"not json", headers={"Content-Type": "text/plain"},
+                            timeout=5)
+    assert_error(response, 405, "method not allowed")
+
+
+# ---- the connection ----
+
+def test_the_server_speaks_http_1_1_and_keeps_the_connection_open(srv):
+    connection = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=5)
+    try:
+        for _ in range(3):
+            connection.request("GET", "/users?limit=1")
+            response = connection.getresponse()
+            response.read()
+            assert (response.status, response.version) == (200, 11)
+            assert response.getheader("Transfer-Encoding") is None
+        assert connection.sock is not None  # still the same, open socket
+    finally:
+        connection.close()
+
