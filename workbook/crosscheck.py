@@ -25,8 +25,12 @@ class Case:
     options: dict[str, Any] = field(default_factory=dict)
 
     def __str__(self) -> str:
-        body = self.options.get("json", self.options.get("data"))
-        return f"{self.method} {self.path}" + ("" if body is None else f" {body!r}")
+        """The request line, then the Content-Type and the body exactly as `requests` sends them."""
+        prepared = requests.Request(self.method, "http://127.0.0.1" + self.path, **self.options).prepare()
+        body = prepared.body.decode() if isinstance(prepared.body, bytes) else prepared.body
+        if body is None:
+            return f"{self.method} {self.path}"
+        return f"{self.method} {self.path}  {prepared.headers.get('Content-Type', '(no Content-Type)')}  {body}"
 
 
 def ada(**changes: Any) -> dict[str, Any]:
