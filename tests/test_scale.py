@@ -1,0 +1,99 @@
+"""What lesson 09 relies on: replicas in three languages on one USERS_STORE, behind Caddy, answer
+as one API, and a replica can be killed and replaced under load without a failed request."""
+
+import collections
+import time
+
+import pytest
+import requests
+
+from workbook import LANGUAGES, serve
+from workbook.balancer import balance
+from workbook.load import start_hey
+
+# Headers that differ by implementation or by the clock, not by what the API says.
+VARIES = {"date", "server", "connection", "keep-alive", "x-upstream"}
+PROBES = [
+    dict(method="GET", url="/users/1"),
+    dict(method="GET", url="/users?limit=1"),
+    dict(method="GET", url="/users/99"),
+    dict(method="HEAD", url="/users/1"),
+    dict(method="POST", url="/users", json={"email": "ada@example.com", "name": "A"}),
+    dict(method="PATCH", url="/users/1", json={"name": "A"}, headers={"If-Match": '"v9"'}),
+    dict(method="DELETE", url="/users"),
+]
+
+
+def normalized(response: requests.Response) -> tuple:
+    headers = sorted((k.lower(), v) for k, v in response.headers.items() if k.lower() not in VARIES)
+    return response.status_code, tuple(headers), response.content
+
+
+@pytest.fixture
+def replicas(tmp_path):
+    """One `users` replica per language, all on one USERS_STORE, with Ada already stored."""
+    env = {"USERS_STORE": str(tmp_path / "store")}
+    started = {language: serve(language, "users", env=env) for language in LANGUAGES}
+    try:
+        created = requests.post(started["go"].url + "/users", timeout=5,
+                                json={"email": "ada@example.com", "name": "Ada Lovelace"})
+        assert created.status_code == 201
+        yield started, env
+    finally:
+        for srv in started.values():
+            srv.stop()
+
+
+def answered_by(replicas: dict, response: requests.Response) -> str:
+    port = int(response.headers["X-Upstream"].rsplit(":", 1)[1])
+    return next(language for language, srv in replicas.items() if srv.port == port)
+
+
+def test_every_replica_reads_what_another_wrote(replicas):
+    servers, _ = replicas
+    for srv in servers.values():
+        assert requests.get(srv.url + "/users/1", timeout=5).json()["name"] == "Ada Lovelace"
+
+
+@pytest.mark.parametrize("probe", PROBES, ids=lambda p: f"{p['method']} {p['url']}")
+def test_three_languages_behind_one_balancer_answer_identically(replicas, probe):
+    servers, _ = replicas
+    with balance([srv.url for srv in servers.values()], show_upstream=True) as lb:
+        sent = [requests.request(**{**probe, "url": lb.url + probe["url"]}, timeout=5) for _ in servers]
+    assert sorted(answered_by(servers, r) for r in sent) == sorted(LANGUAGES)  # round robin: each once
+    assert len({normalized(r) for r in sent}) == 1, [normalized(r) for r in sent]
+
+
+@pytest.mark.parametrize("victim", LANGUAGES)
+def test_kill_and_replace_under_load_fails_no_request(replicas, victim):
+    servers, env = replicas
+    with balance([srv.url for srv in servers.values()], retry_for="1s") as lb:
+        with start_hey(lb.url + "/users/1", seconds=1.2, connections=8) as load:
+            time.sleep(0.4)
+            port = servers[victim].port
+            assert servers[victim].stop() == 0
+            servers[victim] = serve(victim, "users", port=port, env=env)
+        result = load.result()
+    assert result.outcome() == "all 200, 0 failed"
+    assert result.responses > 100  # the load really ran
+    assert requests.get(servers[victim].url + "/users/1", timeout=5).status_code == 200
+
+
+def test_without_retry_a_dead_replica_costs_exactly_one_502(replicas):
+    servers, _ = replicas
+    servers["python"].stop()
+    with balance([srv.url for srv in servers.values()], show_upstream=True, retry_for="0s") as lb:
+        statuses = [requests.get(lb.url + "/users/1", timeout=5).status_code for _ in range(6)]
+    # The passive health check takes the dead replica out after its first failure.
+    assert collections.Counter(statuses) == {200: 5, 502: 1}
+
+
+def test_with_every_replica_gone_the_balancer_answers_502_itself(replicas):
+    servers, _ = replicas
+    with balance([srv.url for srv in servers.values()], show_upstream=True, retry_for="200ms") as lb:
+        for srv in servers.values():
+            srv.stop()
+        response = requests.get(lb.url + "/users/1", timeout=5)
+    assert response.status_code == 502
+    assert response.headers["Server"] == "Caddy"
+    assert "X-Upstream" not in response.headers
