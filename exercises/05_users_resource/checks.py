@@ -1,0 +1,118 @@
+"""Checks of exercise 05: /users/{id} read (GET), updated (PATCH, JSON Merge Patch) and deleted."""
+
+import itertools
+import json
+
+from workbook.checker import Context, check_that, expect, json_body, split_response
+from workbook.wire import Exchange
+
+JSON = {"Content-Type": "application/json"}
+MERGE_PATCH = {"Content-Type": "application/merge-patch+json"}
+_numbers = itertools.count(1)
+
+
+def create(ctx: Context, name: str = "Ada Lovelace") -> tuple[dict, Exchange]:
+    """A new user made with POST /users (which the starter already answers)."""
+    email = f"user{next(_numbers)}@example.com"
+    ex = ctx.request("POST", "/users", data=json.dumps({"email": email, "name": name}), headers=JSON)
+    expect(ex.response.status_code == 201, "POST /users answers 201, as in the starter", ex)
+    return json_body(ex, "POST /users answers the user, as in the starter"), ex
+
+
+def patch(ctx: Context, user_id: str, body: object, headers: dict = MERGE_PATCH) -> Exchange:
+    return ctx.request("PATCH", f"/users/{user_id}", data=json.dumps(body), headers=headers)
+
+
+def expect_error(ex: Exchange, status: int, message: str, *shown: Exchange) -> None:
+    """A JSON error: the status, and the body {"error": message}."""
+    wanted = json.dumps({"error": message})
+    expect(ex.response.status_code == status, f"status {status} with the body {wanted}", *shown, ex)
+    expect(ex.response.headers.get("Content-Type", "").startswith("application/json"),
+           "Content-Type: application/json: every error body is JSON", *shown, ex)
+    body = json_body(ex, f"the JSON body {wanted}")
+    expect(body == {"error": message}, f"the body {wanted}", *shown, ex)
+
+
+def expect_user(ex: Exchange, user: dict, why: str, *shown: Exchange) -> None:
+    """Status 200 and exactly this user as the body."""
+    wanted = json.dumps(user)
+    expect(ex.response.status_code == 200, f"status 200 and the user {wanted}{why}", *shown, ex)
+    expect(json_body(ex, f"the user as JSON: {wanted}") == user, f"the body {wanted}{why}", *shown, ex)
+
+
+@check_that("GET /users/{id} answers 200 and the user that POST created", hint=1)
+def get_user(ctx: Context) -> None:
+    user, post = create(ctx)
+    ex = ctx.request("GET", f"/users/{user['id']}")
+    expect_user(ex, user, "", post)
+    expect(ex.response.headers.get("Content-Type", "").startswith("application/json"),
+           "Content-Type: application/json", ex)
+
+
+@check_that('GET /users/{id} of no user answers 404 {"error": "user not found"}', hint=2)
+def get_missing(ctx: Context) -> None:
+    for path in ("/users/999999", "/users/nobody"):
+        expect_error(ctx.request("GET", path), 404, "user not found")
+
+
+@check_that("PATCH with one field replaces that field and keeps the others", hint=3)
+def patch_one_field(ctx: Context) -> None:
+    user, _ = create(ctx)
+    ex = patch(ctx, user["id"], {"name": "Ada King"})
+    renamed = {**user, "name": "Ada King"}
+    expect_user(ex, renamed, ": the name replaced, the email left as it was")
+    get = ctx.request("GET", f"/users/{user['id']}")
+    expect_user(get, renamed, " (GET after the PATCH)", ex)
+    email = f"king{next(_numbers)}@example.com"
+    ex = patch(ctx, user["id"], {"email": email})
+    expect_user(ex, {**renamed, "email": email}, ": the email replaced, the name left as it was")
+
+
+@check_that("PATCH {} changes nothing and answers 200 with the user", hint=3)
+def patch_nothing(ctx: Context) -> None:
+    user, _ = create(ctx)
+    expect_user(patch(ctx, user["id"], {}), user, ": an empty merge patch changes nothing")
+
+
+@check_that("PATCH checks each field it is given: 400 with the message of servers/README.md", hint=4)
+def patch_invalid(ctx: Context) -> None:
+    user, _ = create(ctx)
+    for body, message in (({"name": None}, "name is required"),
+                          ({"email": None}, "email is required"),
+                          ({"name": ""}, "name must be 1 to 100 characters"),
+                          ({"name": 42}, "name must be a string"),
+                          ({"email": "nope"}, "email must look like name@example.com"),
+                          ({"id": "7"}, "id is assigned by the server"),
+                          ({"nickname": "Ada"}, "unknown field: nickname")):
+        expect_error(patch(ctx, user["id"], body), 400, message)
+    ex = ctx.request("GET", f"/users/{user['id']}")
+    expect_user(ex, user, ": a refused PATCH changes nothing")
+
+
+@check_that("PATCH takes application/merge-patch+json or application/json, else 415", hint=5)
+def patch_content_type(ctx: Context) -> None:
+    user, _ = create(ctx)
+    expect_user(patch(ctx, user["id"], {"name": "Ada"}, JSON), {**user, "name": "Ada"},
+                " (Content-Type: application/json is accepted too)")
+    ex = patch(ctx, user["id"], {"name": "Ada"}, {"Content-Type": "text/plain"})
+    expect_error(ex, 415, "Content-Type must be application/json or application/merge-patch+json")
+
+
+@check_that("PATCH of no user answers 404", hint=2)
+def patch_missing(ctx: Context) -> None:
+    expect_error(patch(ctx, "999999", {"name": "Nobody"}), 404, "user not found")
+
+
+@check_that("DELETE answers 204 and no body; then GET and DELETE answer 404", hint=6)
+def delete_user(ctx: Context) -> None:
+    user, _ = create(ctx)
+    other, _ = create(ctx, "Grace Hopper")
+    path = f"/users/{user['id']}"
+    # Raw bytes and Connection: close, so any body sent after the headers is seen here.
+    ex = ctx.raw(f"DELETE {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode())
+    _, body = split_response(ex)
+    expect(ex.status == 204, "status 204 No Content", ex)
+    expect(body == b"", "nothing after the headers: a 204 has no body", ex, got=f"{len(body)} bytes of body")
+    expect_error(ctx.request("GET", path), 404, "user not found", ex)
+    expect_error(ctx.request("DELETE", path), 404, "user not found", ex)
+    expect_user(ctx.request("GET", f"/users/{other['id']}"), other, ": the other users are still there", ex)

@@ -1,0 +1,132 @@
+"""Checks of exercise 06: POST /users with explicit outputs, 201 or one error per reason."""
+
+import itertools
+import json
+
+from workbook.checker import Context, check_that, expect, json_body
+from workbook.wire import Exchange
+
+JSON = {"Content-Type": "application/json"}
+_numbers = itertools.count(1)
+
+
+def new_email() -> str:
+    return f"user{next(_numbers)}@example.com"
+
+
+def post(ctx: Context, body: object, headers: dict = JSON) -> Exchange:
+    data = body if isinstance(body, (str, bytes)) else json.dumps(body, ensure_ascii=False).encode()
+    return ctx.request("POST", "/users", data=data, headers=headers)
+
+
+def expect_error(ex: Exchange, status: int, message: str, *shown: Exchange) -> None:
+    """A JSON error: the status, and the body {"error": message}."""
+    wanted = json.dumps({"error": message})
+    expect(ex.response.status_code == status, f"status {status} with the body {wanted}", *shown, ex)
+    expect(ex.response.headers.get("Content-Type", "").startswith("application/json"),
+           "Content-Type: application/json: every error body is JSON", *shown, ex)
+    body = json_body(ex, f"the JSON body {wanted}")
+    expect(body == {"error": message}, f"the body {wanted}", *shown, ex)
+
+
+def expect_refused(ctx: Context, cases: list[tuple[object, str]], status: int = 400) -> None:
+    for body, message in cases:
+        expect_error(post(ctx, body), status, message)
+
+
+@check_that("a valid POST /users answers 201 Created", hint=1)
+def created(ctx: Context) -> None:
+    ex = post(ctx, {"email": new_email(), "name": "Ada Lovelace"})
+    expect(ex.response.status_code == 201, "status 201 Created: a new resource exists", ex)
+
+
+@check_that("201 carries Location: /users/{id}, and GET there answers the new user", hint=1)
+def location(ctx: Context) -> None:
+    email = new_email()
+    ex = post(ctx, {"email": email, "name": "Ada Lovelace"})
+    location = ex.response.headers.get("Location", "")
+    expect(location.startswith("/users/") and len(location) > len("/users/"),
+           "a header Location: /users/{id}, where the new user now lives", ex)
+    get = ctx.request("GET", location)
+    body = json_body(get, f"GET {location} answers the user as JSON")
+    expect(get.response.status_code == 200 and isinstance(body, dict) and body.get("email") == email,
+           f"GET {location} answers 200 and the user just created", ex, get)
+
+
+@check_that("the body of the 201 is the created user: its id, email and name", hint=2)
+def body_is_user(ctx: Context) -> None:
+    email = new_email()
+    ex = post(ctx, {"email": email, "name": "Ada Lovelace"})
+    body = json_body(ex, "the created user as JSON")
+    wanted = '{"id": "<its id>", "email": "%s", "name": "Ada Lovelace"}' % email
+    expect(isinstance(body, dict) and set(body) == {"id", "email", "name"}, f"the body {wanted}", ex)
+    expect(isinstance(body["id"], str) and body["id"] != "", "the id as a non-empty string", ex)
+    expect((body["email"], body["name"]) == (email, "Ada Lovelace"), f"the body {wanted}", ex)
+    location = ex.response.headers.get("Location")
+    expect(location == f"/users/{body['id']}", f"Location: /users/{body['id']}, the id in the body", ex)
+
+
+@check_that("a body that is not application/json answers 415", hint=3)
+def content_type(ctx: Context) -> None:
+    body = json.dumps({"email": new_email(), "name": "Ada Lovelace"})
+    for headers in ({"Content-Type": "text/plain"}, {"Content-Type": "application/x-www-form-urlencoded"}, {}):
+        ex = post(ctx, body, headers)
+        expect_error(ex, 415, "Content-Type must be application/json")
+    for value in ("application/json; charset=utf-8", "Application/JSON"):
+        ex = post(ctx, {"email": new_email(), "name": "Ada Lovelace"}, {"Content-Type": value})
+        expect(ex.response.status_code == 201,
+               f"Content-Type: {value} -> status 201: parameters and case do not change the media type", ex)
+
+
+@check_that("a body that is not a JSON object answers 400, saying which", hint=4)
+def not_an_object(ctx: Context) -> None:
+    expect_refused(ctx, [("{not json", "body is not valid JSON"),
+                         (b"", "body is not valid JSON"),
+                         ('["ada@example.com", "Ada"]', "body must be a JSON object"),
+                         ("null", "body must be a JSON object")])
+
+
+@check_that("a missing field, or one that is not a string, answers 400 with its own message", hint=5)
+def missing_or_mistyped(ctx: Context) -> None:
+    expect_refused(ctx, [({}, "email is required"),
+                         ({"name": "Ada Lovelace"}, "email is required"),
+                         ({"email": new_email()}, "name is required"),
+                         ({"email": None, "name": "Ada"}, "email is required"),
+                         ({"email": 42, "name": "Ada"}, "email must be a string"),
+                         ({"email": new_email(), "name": ["Ada"]}, "name must be a string")])
+
+
+@check_that("an email or a name out of bounds answers 400 with its own message", hint=6)
+def out_of_bounds(ctx: Context) -> None:
+    expect_refused(ctx, [({"email": "ada.example.com", "name": "Ada"}, "email must look like name@example.com"),
+                         ({"email": "ada@exa mple.com", "name": "Ada"}, "email must look like name@example.com"),
+                         ({"email": "a" * 243 + "@example.com", "name": "Ada"},
+                          "email must be at most 254 characters"),
+                         ({"email": new_email(), "name": ""}, "name must be 1 to 100 characters"),
+                         ({"email": new_email(), "name": "A" * 101}, "name must be 1 to 100 characters")])
+    name = "é" * 100  # 100 characters, 200 bytes in UTF-8: the limit counts characters
+    ex = post(ctx, {"email": new_email(), "name": name})
+    expect(ex.response.status_code == 201,
+           "a name of 100 characters (é, 2 bytes each) -> status 201: lengths count characters, not bytes", ex)
+
+
+@check_that("a field the API does not define answers 400: id, or an unknown one", hint=7)
+def unknown_fields(ctx: Context) -> None:
+    expect_refused(ctx, [({"id": "7", "email": new_email(), "name": "Ada"}, "id is assigned by the server"),
+                         ({"email": new_email(), "nmae": "Ada"}, "unknown field: nmae"),
+                         ({"email": new_email(), "name": "Ada", "role": "admin", "age": 36},
+                          "unknown field: age")])
+
+
+@check_that("a second user with the same email answers 409, and the first is unchanged", hint=8)
+def duplicate_email(ctx: Context) -> None:
+    email = new_email()
+    first = post(ctx, {"email": email, "name": "Ada Lovelace"})
+    expect(first.response.status_code == 201, "the first POST: status 201", first)
+    second = post(ctx, {"email": email, "name": "Another Ada"})
+    expect_error(second, 409, "email is already in use", first)
+    location = first.response.headers.get("Location", "")
+    get = ctx.request("GET", location)
+    body = json_body(get, f"GET {location} answers the first user")
+    expect(isinstance(body, dict) and body.get("name") == "Ada Lovelace",
+           "the first user keeps its name: a refused POST changes nothing", first, second, get)

@@ -1,0 +1,268 @@
+// Exercise 06: POST /users says exactly what it did, and exactly what was wrong.
+//
+//	go run ./exercises/06_explicit_create/go [PORT]
+//
+// POST /users creates a user from whatever it gets, answers 200 and an id, and never says no.
+// Make every outcome explicit the way the README asks, then `make check EX=06 IN=go`.
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+)
+
+// ---- Constants ----
+
+// The names are those of the Python and Node files, so the three read alike.
+const (
+	HOST             = "127.0.0.1"
+	MAX_BODY_BYTES   = 16384
+	MAX_EMAIL        = 254
+	MAX_NAME         = 100
+	ALLOW_COLLECTION = "POST"
+	ALLOW_ITEM       = "GET, HEAD"
+)
+
+var EMAIL_PATTERN = regexp.MustCompile(`^[^@ \t\r\n]+@[^@ \t\r\n]+$`)
+
+// ---- Errors ----
+
+// An apiError is an answer the client caused: its status, the message of its JSON body, headers.
+type apiError struct {
+	status  int
+	message string
+	headers map[string]string
+}
+
+func (e apiError) Error() string { return e.message }
+
+func errorf(status int, format string, args ...any) apiError {
+	return apiError{status: status, message: fmt.Sprintf(format, args...)}
+}
+
+// ---- Store ----
+
+// A User is the resource; the order of the fields is the order of the keys on the wire.
+type User struct {
+	ID    string `json:"id"`
+	Email string `json:"email"`
+	Name  string `json:"name"`
+}
+
+// MemoryStore keeps the users in memory. net/http serves each connection on
+// its own goroutine, so the mutex lets one request at a time read or change the maps.
+type MemoryStore struct {
+	mu     sync.Mutex
+	users  map[string]User
+	lastID int
+}
+
+func (s *MemoryStore) create(email, name string) (User, error) {
+	// TODO 8: one user per email: a second one is 409 {"error": "email is already in use"}.
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.lastID++
+	user := User{ID: strconv.Itoa(s.lastID), Email: email, Name: name}
+	s.users[user.ID] = user
+	return user, nil
+}
+
+// get returns the user, and false if there is no such user.
+func (s *MemoryStore) get(id string) (User, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	user, ok := s.users[id]
+	return user, ok
+}
+
+var store = &MemoryStore{users: map[string]User{}}
+
+// ---- Validation ----
+
+// readBody returns the request body; net/http has already checked Content-Length against it.
+func readBody(r *http.Request) ([]byte, error) {
+	if r.ContentLength < 0 {
+		return nil, errorf(411, "Content-Length is required")
+	}
+	if r.ContentLength > MAX_BODY_BYTES {
+		return nil, errorf(413, "body must be at most %d bytes", MAX_BODY_BYTES)
+	}
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		panic(http.ErrAbortHandler) // the client went away mid-body: nobody to answer
+	}
+	return body, nil
+}
+
+// TODO 3: checkContentType(r, allowed...): a Content-Type other than application/json is
+//         415 {"error": "Content-Type must be application/json"}.
+
+// parseObject returns the body as a JSON object; anything else counts as an empty one.
+func parseObject(body []byte) (map[string]any, error) {
+	// TODO 4: a body that is not JSON, or JSON but not an object, is the client's mistake: 400,
+	//         with a message that says which of the two.
+	var fields map[string]any
+	if json.Unmarshal(body, &fields) != nil || fields == nil {
+		return map[string]any{}, nil
+	}
+	return fields, nil
+}
+
+// validateUser returns the email and name of a POST body; what is not a string becomes "".
+func validateUser(fields map[string]any) (map[string]string, error) {
+	// TODO 5: a missing field, or one that is not a string: 400, each with its own message.
+	// TODO 6: an email or a name out of bounds: 400, each with its own message.
+	// TODO 7: a field the API does not define (`id`, or a typo such as `nmae`): 400.
+	// The messages, word for word, and their order: servers/README.md.
+	email, _ := fields["email"].(string)
+	name, _ := fields["name"].(string)
+	return map[string]string{"email": email, "name": name}, nil
+}
+
+// ---- Handlers ----
+
+// Each handler returns a response; body nil means no body at all (204).
+type response struct {
+	status  int
+	headers map[string]string
+	body    any
+}
+
+type handler func(r *http.Request, id string) (response, error)
+
+func createUser(r *http.Request, _ string) (response, error) {
+	body, err := readBody(r)
+	if err != nil {
+		return response{}, err
+	}
+	// TODO 3: the Content-Type (415), before the body is parsed.
+	fields, err := parseObject(body)
+	if err != nil {
+		return response{}, err
+	}
+	valid, err := validateUser(fields)
+	if err != nil {
+		return response{}, err
+	}
+	user, err := store.create(valid["email"], valid["name"])
+	if err != nil {
+		return response{}, err
+	}
+	// TODO 1: 201 Created, and Location: /users/{id} says where the new user is.
+	// TODO 2: the body is the user as stored, all of it.
+	return response{200, nil, map[string]string{"id": user.ID}}, nil
+}
+
+func getUser(r *http.Request, id string) (response, error) {
+	user, ok := store.get(id)
+	if !ok {
+		// The path names no user: 404, with a message that says which kind of thing is missing.
+		return response{}, errorf(404, "user not found")
+	}
+	return response{200, nil, user}, nil
+}
+
+// encodeJSON returns compact JSON and a newline; SetEscapeHTML(false) keeps <, > and & as they
+// are, like Python's json.dumps and JavaScript's JSON.stringify.
+func encodeJSON(value any) []byte {
+	var buffer bytes.Buffer
+	encoder := json.NewEncoder(&buffer)
+	encoder.SetEscapeHTML(false)
+	encoder.Encode(value) // Encode adds the newline
+	return buffer.Bytes()
+}
+
+func sendJSON(w http.ResponseWriter, res response) {
+	for name, value := range res.headers {
+		w.Header().Set(name, value)
+	}
+	if res.body == nil { // 204 has neither a body nor a Content-Length
+		w.WriteHeader(res.status)
+		return
+	}
+	data := encodeJSON(res.body)
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
+	w.WriteHeader(res.status)
+	w.Write(data) // HEAD: net/http discards the body
+}
+
+// ---- Routing ----
+
+var collectionHandlers = map[string]handler{"POST": createUser}
+var itemHandlers = map[string]handler{"GET": getUser, "HEAD": getUser}
+
+// route returns the handler for a request and the user id in its path: path decides 404, then 405.
+func route(method, path string) (handler, string, error) {
+	segments := strings.Split(path, "/")
+	var handlers map[string]handler
+	var allow, id string
+	switch {
+	case path == "/users":
+		handlers, allow = collectionHandlers, ALLOW_COLLECTION
+	case len(segments) == 3 && segments[1] == "users" && segments[2] != "":
+		// One URL per user: /users/{id}. The method, not the URL, says what to do with it.
+		handlers, allow, id = itemHandlers, ALLOW_ITEM, segments[2]
+	default:
+		return nil, "", errorf(404, "not found")
+	}
+	h, ok := handlers[method]
+	if !ok {
+		return nil, "", apiError{405, "method not allowed", map[string]string{"Allow": allow}}
+	}
+	return h, id, nil
+}
+
+// serveHTTP: net/http calls it for every request, whatever the method or path.
+func serveHTTP(w http.ResponseWriter, r *http.Request) {
+	h, id, err := route(r.Method, r.URL.Path)
+	var res response
+	if err == nil {
+		res, err = h(r, id)
+	}
+	if err != nil {
+		e := err.(apiError) // handlers return no other error
+		res = response{e.status, e.headers, map[string]string{"error": e.message}}
+	}
+	sendJSON(w, res)
+}
+
+// ---- Start-up ----
+
+func main() {
+	port := os.Getenv("PORT")
+	if len(os.Args) > 1 {
+		port = os.Args[1]
+	}
+	if port == "" {
+		port = "0"
+	}
+	listener, err := net.Listen("tcp", net.JoinHostPort(HOST, port))
+	if err != nil {
+		log.Fatal(err)
+	}
+	server := &http.Server{Handler: http.HandlerFunc(serveHTTP)}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	go func() {
+		<-ctx.Done()
+		server.Shutdown(context.Background())
+	}()
+	fmt.Printf("listening on http://%s\n", listener.Addr())
+	if err := server.Serve(listener); err != http.ErrServerClosed {
+		log.Fatal(err)
+	}
+}

@@ -1,0 +1,184 @@
+// Exercise 06: POST /users says exactly what it did, and exactly what was wrong.
+//
+//     node exercises/06_explicit_create/node/server.js [PORT]
+//
+// POST /users creates a user from whatever it gets, answers 200 and an id, and never says no.
+// Make every outcome explicit the way the README asks, then `make check EX=06 IN=node`.
+
+"use strict";
+
+const http = require("node:http");
+
+// ---- Constants ----
+
+const HOST = "127.0.0.1";
+const MAX_BODY_BYTES = 16384;
+const MAX_EMAIL = 254;
+const MAX_NAME = 100;
+const EMAIL_PATTERN = /^[^@ \t\r\n]+@[^@ \t\r\n]+$/;
+const ALLOW_COLLECTION = "POST";
+const ALLOW_ITEM = "GET, HEAD";
+
+// ---- Errors ----
+
+// An answer the client caused: its status, the message of its JSON body, extra headers.
+class ApiError extends Error {
+  constructor(status, message, headers = {}) {
+    super(message);
+    this.status = status;
+    this.headers = headers;
+  }
+}
+
+// ---- Store ----
+
+// The users, in memory, in creation order. Node runs one callback at a time
+// and these methods are synchronous, so two requests never interleave inside them: no lock.
+class MemoryStore {
+  constructor() {
+    this.users = new Map(); // id -> user; a Map iterates in creation order
+    this.lastId = 0;
+  }
+
+  create(email, name) {
+    // TODO 8: one user per email: a second one is 409 {"error": "email is already in use"}.
+    const user = { id: String(++this.lastId), email, name };
+    this.users.set(user.id, user);
+    return user;
+  }
+
+  get(id) {
+    return this.users.get(id); // undefined if there is no such user
+  }
+}
+
+const store = new MemoryStore();
+
+// ---- Validation ----
+
+// The request body, read to its end (Node has checked Content-Length against what arrives).
+async function readBody(req) {
+  const length = req.headers["content-length"];
+  if (length === undefined) throw new ApiError(411, "Content-Length is required");
+  if (Number(length) > MAX_BODY_BYTES) {
+    throw new ApiError(413, `body must be at most ${MAX_BODY_BYTES} bytes`);
+  }
+  const chunks = [];
+  for await (const chunk of req) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
+
+// TODO 3: checkContentType(req, allowed): a Content-Type other than application/json is
+//         415 {"error": "Content-Type must be application/json"}.
+
+// The body as a JSON object; anything else counts as an empty one.
+function parseObject(body) {
+  // TODO 4: a body that is not JSON, or JSON but not an object, is the client's mistake: 400,
+  //         with a message that says which of the two.
+  let value;
+  try {
+    value = JSON.parse(body.toString("utf8"));
+  } catch {
+    return {};
+  }
+  return value !== null && typeof value === "object" && !Array.isArray(value) ? value : {};
+}
+
+// The email and name of a POST body; whatever is not a string becomes an empty one.
+function validateUser(fields) {
+  // TODO 5: a missing field, or one that is not a string: 400, each with its own message.
+  // TODO 6: an email or a name out of bounds: 400, each with its own message.
+  // TODO 7: a field the API does not define (`id`, or a typo such as `nmae`): 400.
+  // The messages, word for word, and their order: servers/README.md.
+  const { email, name } = fields;
+  return {
+    email: typeof email === "string" ? email : "",
+    name: typeof name === "string" ? name : "",
+  };
+}
+
+// ---- Handlers ----
+
+// Each handler returns [status, headers, body]; body null means no body at all (204).
+
+async function createUser(req, id) {
+  const body = await readBody(req);
+  // TODO 3: the Content-Type (415), before the body is parsed.
+  const fields = validateUser(parseObject(body));
+  const user = store.create(fields.email, fields.name);
+  // TODO 1: 201 Created, and Location: /users/{id} says where the new user is.
+  // TODO 2: the body is the user as stored, all of it.
+  return [200, {}, { id: user.id }];
+}
+
+function getUser(req, id) {
+  const user = store.get(id);
+  // The path names no user: 404, with a message that says which kind of thing is missing.
+  if (user === undefined) throw new ApiError(404, "user not found");
+  return [200, {}, user];
+}
+
+// Compact JSON, UTF-8, then a newline; always with a Content-Length.
+function sendJson(res, status, headers, body) {
+  res.statusCode = status;
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+  if (body === null) return res.end(); // 204 has neither a body nor a Content-Length
+  const bytes = Buffer.from(JSON.stringify(body) + "\n", "utf8");
+  res.setHeader("Content-Type", "application/json");
+  res.setHeader("Content-Length", bytes.length);
+  res.end(bytes); // HEAD: Node sends the headers only
+}
+
+// ---- Routing ----
+
+const COLLECTION_HANDLERS = { POST: createUser };
+const ITEM_HANDLERS = { GET: getUser, HEAD: getUser };
+
+// The handler for a request and the user id in its path: the path decides 404, then 405.
+function route(method, path) {
+  const segments = path.split("/");
+  let handlers, allow, id;
+  if (path === "/users") {
+    [handlers, allow, id] = [COLLECTION_HANDLERS, ALLOW_COLLECTION, ""];
+  } else if (segments.length === 3 && segments[1] === "users" && segments[2] !== "") {
+    // One URL per user: /users/{id}. The method, not the URL, says what to do with it.
+    [handlers, allow, id] = [ITEM_HANDLERS, ALLOW_ITEM, segments[2]];
+  } else {
+    throw new ApiError(404, "not found");
+  }
+  if (!Object.hasOwn(handlers, method)) {
+    throw new ApiError(405, "method not allowed", { Allow: allow });
+  }
+  return [handlers[method], id];
+}
+
+// Node calls this for every request, whatever its method or path.
+async function handle(req, res) {
+  try {
+    const [handler, id] = route(req.method, req.url.split("?")[0]);
+    const [status, headers, body] = await handler(req, id);
+    sendJson(res, status, headers, body);
+  } catch (err) {
+    if (err instanceof ApiError) return sendJson(res, err.status, err.headers, { error: err.message });
+    console.error(err); // a bug, not the client's fault: say so, and keep serving the others
+    sendJson(res, 500, {}, { error: "internal server error" });
+  }
+}
+
+// ---- Start-up ----
+
+function main() {
+  const port = Number(process.argv[2] ?? process.env.PORT ?? 0);
+  const server = http.createServer(handle);
+  for (const signal of ["SIGTERM", "SIGINT"]) {
+    process.on(signal, () => {
+      server.close(() => process.exit(0));
+      server.closeAllConnections();
+    });
+  }
+  server.listen(port, HOST, () => {
+    console.log(`listening on http://${HOST}:${server.address().port}`);
+  });
+}
+
+main();

@@ -1,0 +1,168 @@
+"""Checks of exercise 07: `nickname` and `full_name` added to the users API, v1 clients unbroken.
+
+The last check is the v1 client's own contract tests (workbook/client_contract.py, lesson 07), run
+unchanged against the learner's server: the client is reused, never copied, so the exercise grades
+exactly the promises lesson 07 shows.
+"""
+
+import itertools
+import json
+import re
+
+import requests
+
+from workbook.checker import Context, check_that, expect, json_body
+from workbook.client_contract import TESTS, run_contract
+from workbook.users_client import UsersClient
+from workbook.wire import Exchange
+
+JSON = {"Content-Type": "application/json"}
+MERGE_PATCH = {"Content-Type": "application/merge-patch+json"}
+NICKNAME_ERROR = "nickname must be null or 1 to 50 characters"
+DEPRECATION = re.compile(r"^@-?[0-9]+$")  # RFC 9745: a Structured Field Date, @ and seconds
+_numbers = itertools.count(1)
+
+
+def new_email() -> str:
+    return f"user{next(_numbers)}@example.com"
+
+
+def post(ctx: Context, body: dict) -> Exchange:
+    return ctx.request("POST", "/users", data=json.dumps(body), headers=JSON)
+
+
+def patch(ctx: Context, user_id: str, body: dict) -> Exchange:
+    return ctx.request("PATCH", f"/users/{user_id}", data=json.dumps(body), headers=MERGE_PATCH)
+
+
+def user_of(ex: Exchange, status: int, why: str, *shown: Exchange) -> dict:
+    """The user a response carries, after checking its status."""
+    expect(ex.response.status_code == status, f"status {status}{why}", *shown, ex)
+    body = json_body(ex, f"a user as JSON{why}")
+    expect(isinstance(body, dict) and isinstance(body.get("id"), str), f"a user as JSON{why}", *shown, ex)
+    return body
+
+
+def created(ctx: Context, body: dict) -> tuple[dict, Exchange]:
+    ex = post(ctx, body)
+    return user_of(ex, 201, f" for POST /users {json.dumps(body)}"), ex
+
+
+def expect_fields(user: dict, wanted: dict, why: str, *shown: Exchange) -> None:
+    """The user has these fields with these values (and may have others)."""
+    differ = {key: user.get(key, "(absent)") for key, value in wanted.items() if user.get(key, ...) != value}
+    expect(not differ, f"{json.dumps(wanted)} in the user{why}", *shown,
+           got=", ".join(f'"{key}": {json.dumps(value) if value != "(absent)" else value}'
+                         for key, value in differ.items()))
+
+
+def expect_error(ex: Exchange, status: int, message: str, *shown: Exchange) -> None:
+    wanted = json.dumps({"error": message})
+    expect(ex.response.status_code == status, f"status {status} with the body {wanted}", *shown, ex)
+    expect(json_body(ex, f"the body {wanted}") == {"error": message}, f"the body {wanted}", *shown, ex)
+
+
+@check_that('POST without a nickname answers 201 and "nickname": null', hint=2)
+def nickname_defaults_to_null(ctx: Context) -> None:
+    user, ex = created(ctx, {"email": new_email(), "name": "Ada Lovelace"})
+    expect_fields(user, {"nickname": None}, ": a v1 request creates a user without a nickname", ex)
+
+
+@check_that("a nickname sent with POST is kept: the 201 and GET answer it", hint=2)
+def nickname_is_stored(ctx: Context) -> None:
+    user, ex = created(ctx, {"email": new_email(), "name": "Ada Lovelace", "nickname": "Ada"})
+    expect_fields(user, {"nickname": "Ada", "name": "Ada Lovelace"}, " (the 201)", ex)
+    get = ctx.request("GET", f"/users/{user['id']}")
+    expect_fields(user_of(get, 200, " for GET /users/{id}", ex), {"nickname": "Ada"}, " (GET)", ex, get)
+
+
+@check_that("a nickname that is not null or 1 to 50 characters answers 400", hint=3)
+def nickname_is_validated(ctx: Context) -> None:
+    for nickname in ("", "N" * 51, 42, ["Ada"]):
+        ex = post(ctx, {"email": new_email(), "name": "Ada Lovelace", "nickname": nickname})
+        expect_error(ex, 400, NICKNAME_ERROR)
+    user, ex = created(ctx, {"email": new_email(), "name": "Ada Lovelace", "nickname": "é" * 50})
+    expect_fields(user, {"nickname": "é" * 50}, ": 50 characters is allowed (characters, not bytes)", ex)
+
+
+@check_that('PATCH {"nickname": "…"} sets it, {"nickname": null} removes it, the rest stays', hint=4)
+def nickname_patch(ctx: Context) -> None:
+    user, _ = created(ctx, {"email": new_email(), "name": "Grace Hopper"})
+    ex = patch(ctx, user["id"], {"nickname": "Amazing Grace"})
+    expect_fields(user_of(ex, 200, " for the PATCH"),
+                  {"nickname": "Amazing Grace", "name": "Grace Hopper", "email": user["email"]},
+                  ": the nickname set, the other fields as they were", ex)
+    renamed = patch(ctx, user["id"], {"name": "Grace Brewster Hopper"})
+    expect_fields(user_of(renamed, 200, " for the PATCH"), {"nickname": "Amazing Grace"},
+                  ": a PATCH without nickname leaves it as it is", ex, renamed)
+    removed = patch(ctx, user["id"], {"nickname": None})
+    expect_fields(user_of(removed, 200, " for the PATCH"),
+                  {"nickname": None, "name": "Grace Brewster Hopper"},
+                  ": in a merge patch, null removes the nickname", removed)
+    expect_error(patch(ctx, user["id"], {"nickname": ""}), 400, NICKNAME_ERROR)
+
+
+@check_that("every user carries full_name, the same as name, in every response", hint=5)
+def full_name_out(ctx: Context) -> None:
+    user, ex = created(ctx, {"email": new_email(), "name": "Ada Lovelace"})
+    expect_fields(user, {"name": "Ada Lovelace", "full_name": "Ada Lovelace"}, " (the 201)", ex)
+    get = ctx.request("GET", f"/users/{user['id']}")
+    expect_fields(user_of(get, 200, " for GET /users/{id}"),
+                  {"name": "Ada Lovelace", "full_name": "Ada Lovelace"}, " (GET)", get)
+    listed = ctx.request("GET", "/users?limit=100")
+    page = json_body(listed, '{"users": [...], "next_cursor": ...}')
+    users = page.get("users") if isinstance(page, dict) else None
+    expect(isinstance(users, list) and users and all(isinstance(u, dict) for u in users),
+           '{"users": [...], "next_cursor": ...}', listed)
+    lacking = [u.get("id") for u in users if u.get("full_name") != u.get("name")]
+    expect(not lacking, "full_name beside name in every user of GET /users", listed,
+           got=f"users without the same full_name and name: ids {', '.join(map(str, lacking[:5]))}")
+
+
+@check_that("full_name is accepted in place of name, on POST and PATCH; with both, they must agree",
+            hint=6)
+def full_name_in(ctx: Context) -> None:
+    user, ex = created(ctx, {"email": new_email(), "full_name": "Ada Lovelace"})
+    expect_fields(user, {"name": "Ada Lovelace", "full_name": "Ada Lovelace"},
+                  ": full_name sent, both answered", ex)
+    ex = patch(ctx, user["id"], {"full_name": "Ada King"})
+    expect_fields(user_of(ex, 200, " for the PATCH"), {"name": "Ada King", "full_name": "Ada King"},
+                  ": a PATCH of full_name changes name too: they are one field", ex)
+    both, ex = created(ctx, {"email": new_email(), "name": "Grace", "full_name": "Grace"})
+    expect_fields(both, {"name": "Grace", "full_name": "Grace"}, ": both sent, and the same", ex)
+    ex = post(ctx, {"email": new_email(), "name": "Grace", "full_name": "Ada"})
+    expect_error(ex, 400, "name and full_name must be the same")
+    ex = post(ctx, {"email": new_email()})
+    expect_error(ex, 400, "name is required")
+
+
+@check_that("responses that carry users say name is deprecated: Deprecation: @<seconds>", hint=7)
+def deprecation(ctx: Context) -> None:
+    user, ex = created(ctx, {"email": new_email(), "name": "Ada Lovelace"})
+    for shown in (ex, ctx.request("GET", f"/users/{user['id']}"),
+                  patch(ctx, user["id"], {"nickname": "Ada"}), ctx.request("GET", "/users")):
+        value = shown.response.headers.get("Deprecation", "")
+        method = shown.request.method
+        expect(DEPRECATION.fullmatch(value) is not None,
+               f"{method}: a header such as Deprecation: @1767225600 (RFC 9745: @ and the seconds "
+               "since 1970 at which name became deprecated)", shown)
+
+
+@check_that("v1 still works: every contract test of the v1 client passes, unchanged", hint=1)
+def v1_contract(ctx: Context) -> None:
+    results = run_contract(ctx.url)
+    failed = [result for result in results if not result.passed]
+    if not failed:
+        return
+    # Run the first failed test again with a client that keeps what travelled, to show the wire.
+    seen: list[requests.Response] = []
+    client = UsersClient(ctx.url)
+    client.session.hooks["response"].append(lambda response, *args, **kwargs: seen.append(response))
+    try:
+        TESTS[failed[0].test](client)
+    except Exception:
+        pass
+    shown = [Exchange(response.request, response) for response in seen[-2:]]
+    expect(False, f"all {len(results)} contract tests of workbook/client_contract.py pass", *shown,
+           got=f"{len(failed)} fail:\n" + "\n".join(f"{r.test}: {r.detail}" for r in failed)
+               + (f"\nthe last requests of `{failed[0].test}`:" if shown else ""))

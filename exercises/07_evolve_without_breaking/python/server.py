@@ -1,0 +1,349 @@
+"""Exercise 07: the `users` API, v1, to evolve without breaking the clients that rely on it.
+
+    python3 exercises/07_evolve_without_breaking/python/server.py [PORT]
+
+This is v1 (servers/README.md, without ETags), and a v1 client is deployed against it. Add what
+the product needs, a `nickname` and `full_name` in place of `name`, the way the README asks, so
+that every v1 contract test still passes; then `make check EX=07 IN=python`.
+"""
+
+import json
+import os
+import re
+import signal
+import sys
+import threading
+import traceback
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Callable
+from urllib.parse import parse_qs
+
+# ---- Constants ----------------------------------------------------------------------------
+
+HOST = "127.0.0.1"
+MAX_BODY_BYTES = 16384
+DEFAULT_LIMIT = 20
+MAX_LIMIT = 100
+MAX_EMAIL = 254
+MAX_NAME = 100
+EMAIL_PATTERN = re.compile(r"^[^@ \t\r\n]+@[^@ \t\r\n]+$")
+ALLOW_COLLECTION = "GET, HEAD, POST"
+ALLOW_ITEM = "GET, HEAD, PATCH, DELETE"
+
+User = dict[str, str]  # {"id": ..., "email": ..., "name": ...}, keys in this order
+Response = tuple[int, dict[str, str], Any]  # status, extra headers, JSON body (None: no body)
+
+# ---- Errors -------------------------------------------------------------------------------
+
+
+class ApiError(Exception):
+    """An answer the client caused: its status, the message of its JSON body, extra headers."""
+
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status, self.message, self.headers = status, message, headers or {}
+
+
+# ---- Store --------------------------------------------------------------------------------
+
+
+class MemoryStore:
+    """The users, in memory, in creation order; one user per email."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()  # ThreadingHTTPServer runs each request in a thread of its own
+        self.users: dict[str, User] = {}
+        self.emails: dict[str, str] = {}  # email -> id of the user who has it
+        self.last_id = 0
+
+    # TODO 2: a user also has a `nickname`, null unless the client gives one: store it too.
+    def create(self, email: str, name: str) -> User:
+        with self.lock:
+            if email in self.emails:
+                raise ApiError(409, "email is already in use")
+            self.last_id += 1
+            user = {"id": str(self.last_id), "email": email, "name": name}
+            self.users[user["id"]] = user
+            self.emails[email] = user["id"]
+            return user
+
+    def get(self, user_id: str) -> User | None:
+        with self.lock:
+            return self.users.get(user_id)
+
+    def list(self, after_id: int, limit: int) -> list[User]:
+        """At most `limit` users created after the user `after_id`, oldest first."""
+        with self.lock:
+            users = [user for key, user in self.users.items() if int(key) > after_id]
+        return users[:limit]
+
+    def update(self, user_id: str, changes: dict[str, str]) -> User | None:
+        """The user with `changes` applied, each field replacing the stored one; None if no user."""
+        with self.lock:
+            user = self.users.get(user_id)
+            if user is None:
+                return None
+            updated = {**user, **changes}
+            if updated["email"] != user["email"]:
+                if updated["email"] in self.emails:
+                    raise ApiError(409, "email is already in use")
+                del self.emails[user["email"]]
+                self.emails[updated["email"]] = user_id
+            self.users[user_id] = updated
+            return updated
+
+    def delete(self, user_id: str) -> bool:
+        """Remove the user; False if there was none."""
+        with self.lock:
+            user = self.users.pop(user_id, None)
+            if user is None:
+                return False
+            del self.emails[user["email"]]
+            return True
+
+
+store = MemoryStore()
+
+# ---- Validation ---------------------------------------------------------------------------
+
+
+def read_body(request: BaseHTTPRequestHandler) -> bytes:
+    """The request body, read exactly to its Content-Length."""
+    length = request.headers.get("Content-Length", "")
+    if not length.isdigit():
+        raise ApiError(411, "Content-Length is required")
+    if int(length) > MAX_BODY_BYTES:
+        raise ApiError(413, f"body must be at most {MAX_BODY_BYTES} bytes")
+    request.body_read = True
+    return request.rfile.read(int(length))
+
+
+def check_content_type(request: BaseHTTPRequestHandler, allowed: tuple[str, ...]) -> None:
+    # Parameters such as "; charset=utf-8" are allowed, and media types are case-insensitive.
+    media_type = request.headers.get("Content-Type", "").split(";")[0].strip().lower()
+    if media_type not in allowed:
+        raise ApiError(415, "Content-Type must be " + " or ".join(allowed))
+
+
+def parse_object(body: bytes) -> dict[str, Any]:
+    try:
+        value = json.loads(body.decode("utf-8"))
+    except ValueError:  # bad UTF-8 or bad JSON
+        raise ApiError(400, "body is not valid JSON") from None
+    if not isinstance(value, dict):
+        raise ApiError(400, "body must be a JSON object")
+    return value
+
+
+def validate_user(fields: dict[str, Any], partial: bool) -> dict[str, str]:
+    """The checked email and name of a POST body, or of a PATCH body when partial."""
+    # TODO 3: `nickname` is optional: null or a string of 1 to 50 characters, else 400
+    #         "nickname must be null or 1 to 50 characters". Left out of a POST: null.
+    # TODO 4: in a PATCH, a nickname replaces the stored one, and null removes it.
+    # TODO 6: `full_name` is accepted in place of `name` (or beside it, if both are the same:
+    #         else 400 "name and full_name must be the same").
+    if "id" in fields:
+        raise ApiError(400, "id is assigned by the server")
+    unknown = sorted(set(fields) - {"email", "name"})
+    if unknown:
+        raise ApiError(400, f"unknown field: {unknown[0]}")
+    checked = {}
+    for field in ("email", "name"):
+        if partial and field not in fields:
+            continue  # JSON Merge Patch: a field left out stays as it is
+        value = fields.get(field)
+        # Missing on POST, or null on PATCH (which in a merge patch means "remove this field"):
+        # both fields are required, so neither can be removed.
+        if value is None:
+            raise ApiError(400, f"{field} is required")
+        if not isinstance(value, str):
+            raise ApiError(400, f"{field} must be a string")
+        if field == "email" and len(value) > MAX_EMAIL:
+            raise ApiError(400, f"email must be at most {MAX_EMAIL} characters")
+        if field == "email" and not EMAIL_PATTERN.fullmatch(value):
+            raise ApiError(400, "email must look like name@example.com")
+        if field == "name" and not 1 <= len(value) <= MAX_NAME:
+            raise ApiError(400, f"name must be 1 to {MAX_NAME} characters")
+        checked[field] = value
+    return checked
+
+
+def parse_digits(text: str) -> int | None:
+    """The number that plain ASCII digits stand for, else None."""
+    return int(text) if re.fullmatch(r"[0-9]{1,18}", text) else None
+
+
+def parse_limit(text: str) -> int:
+    if not text:  # absent or empty
+        return DEFAULT_LIMIT
+    limit = parse_digits(text)
+    if limit is None or not 1 <= limit <= MAX_LIMIT:
+        raise ApiError(400, f"limit must be an integer from 1 to {MAX_LIMIT}")
+    return limit
+
+
+def parse_cursor(text: str) -> int:
+    """The id after which the page starts; 0 (before every id) on the first page."""
+    if not text:
+        return 0
+    cursor = parse_digits(text)
+    if cursor is None:
+        raise ApiError(400, "cursor is not valid")
+    return cursor
+
+
+# ---- Handlers -----------------------------------------------------------------------------
+
+
+def present(user: User) -> dict[str, Any]:
+    """A stored user as the API sends it."""
+    # TODO 5: every user the API sends carries `full_name` (the same as `name`) and `nickname`;
+    #         `name` stays, where v1 clients read it.
+    return user
+
+
+# TODO 7: every response that carries users announces that `name` is deprecated:
+#         Deprecation: @1767225600 (RFC 9745), and Sunset and a Link to the docs if you like.
+
+
+def create_user(request: BaseHTTPRequestHandler, user_id: str) -> Response:
+    body = read_body(request)
+    check_content_type(request, ("application/json",))
+    fields = validate_user(parse_object(body), partial=False)
+    user = store.create(fields["email"], fields["name"])
+    return 201, {"Location": f"/users/{user['id']}"}, present(user)
+
+
+def list_users(request: BaseHTTPRequestHandler, user_id: str) -> Response:
+    query = parse_qs(request.path.partition("?")[2])
+    limit = parse_limit(query.get("limit", [""])[0])
+    after_id = parse_cursor(query.get("cursor", [""])[0])
+    users = store.list(after_id, limit + 1)  # one more than the page: is there a next?
+    page, headers, next_cursor = users[:limit], {}, None
+    if len(users) > limit:
+        next_cursor = page[-1]["id"]  # the cursor is the id of the last user on the page
+        headers["Link"] = f'</users?limit={limit}&cursor={next_cursor}>; rel="next"'
+    return 200, headers, {"users": [present(user) for user in page], "next_cursor": next_cursor}
+
+
+def get_user(request: BaseHTTPRequestHandler, user_id: str) -> Response:
+    user = store.get(user_id)
+    if user is None:
+        # The path names no user: 404, with a message that says which kind of thing is missing.
+        raise ApiError(404, "user not found")
+    return 200, {}, present(user)
+
+
+def update_user(request: BaseHTTPRequestHandler, user_id: str) -> Response:
+    body = read_body(request)
+    # application/merge-patch+json names the patch format exactly; plain JSON is accepted too.
+    check_content_type(request, ("application/json", "application/merge-patch+json"))
+    if store.get(user_id) is None:  # 404 before any complaint about the body
+        raise ApiError(404, "user not found")
+    changes = validate_user(parse_object(body), partial=True)
+    user = store.update(user_id, changes)
+    if user is None:  # deleted by another request in between
+        raise ApiError(404, "user not found")
+    return 200, {}, present(user)  # the whole user as it is now: no second GET needed
+
+
+def delete_user(request: BaseHTTPRequestHandler, user_id: str) -> Response:
+    if not store.delete(user_id):
+        raise ApiError(404, "user not found")  # so a second DELETE says the user is gone
+    return 204, {}, None  # done, and nothing left to show
+
+
+def encode_json(value: Any) -> bytes:
+    """Compact UTF-8 JSON and a newline, non-ASCII characters as they are."""
+    return (json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+
+
+# ---- Routing ------------------------------------------------------------------------------
+
+Handler = Callable[[BaseHTTPRequestHandler, str], Response]
+COLLECTION_HANDLERS: dict[str, Handler] = {
+    "GET": list_users, "HEAD": list_users, "POST": create_user,
+}
+ITEM_HANDLERS: dict[str, Handler] = {
+    "GET": get_user, "HEAD": get_user, "PATCH": update_user, "DELETE": delete_user,
+}
+
+
+def route(method: str, path: str) -> tuple[Handler, str]:
+    """The handler for a request and the user id in its path: the path decides 404, then 405."""
+    segments = path.split("/")
+    if path == "/users":
+        handlers, allow, user_id = COLLECTION_HANDLERS, ALLOW_COLLECTION, ""
+    elif len(segments) == 3 and segments[1] == "users" and segments[2]:
+        # One URL per user: /users/{id}. The method, not the URL, says what to do with it.
+        handlers, allow, user_id = ITEM_HANDLERS, ALLOW_ITEM, segments[2]
+    else:
+        raise ApiError(404, "not found")
+    if method not in handlers:
+        raise ApiError(405, "method not allowed", {"Allow": allow})
+    return handlers[method], user_id
+
+
+class UsersHandler(BaseHTTPRequestHandler):
+    """Turns each request into one call to route() and one JSON response."""
+
+    protocol_version = "HTTP/1.1"  # keep-alive, as clients expect
+    disable_nagle_algorithm = True  # headers and body leave in two writes: send both at once
+
+    def __getattr__(self, name: str) -> Callable[[], None]:
+        # http.server calls do_<METHOD>: send every method to dispatch(), so route() decides.
+        if name.startswith("do_"):
+            return self.dispatch
+        raise AttributeError(name)
+
+    def dispatch(self) -> None:
+        self.body_read = False  # read_body() sets it
+        try:
+            handler, user_id = route(self.command, self.path.partition("?")[0])
+            status, headers, body = handler(self, user_id)
+        except ApiError as error:
+            status, headers, body = error.status, error.headers, {"error": error.message}
+        except Exception:  # a bug, not the client's fault: say so, and keep serving the others
+            traceback.print_exc()  # to stderr, where the launcher shows it
+            status, headers, body = 500, {}, {"error": "internal server error"}
+        if not self.body_read and self.headers.get("Content-Length", "0") != "0":
+            # The unread body is still in the socket, where it would pass for the next request:
+            # close the connection after this answer (Node and Go skip such a body for us).
+            headers = {**headers, "Connection": "close"}
+        self.send_json(status, headers, body)
+
+    def send_json(self, status: int, headers: dict[str, str], body: Any) -> None:
+        """One response: compact JSON and a newline; HEAD gets GET's headers and no body."""
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        data = b"" if body is None else encode_json(body)
+        if body is not None:  # 204 has neither a body nor a Content-Length
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Log nothing per request."""
+
+
+# ---- Start-up -----------------------------------------------------------------------------
+
+
+def stop(signum: int, frame: Any) -> None:
+    raise SystemExit(0)  # leaves serve_forever(); `with server` closes the socket
+
+
+def main() -> None:
+    port = int(sys.argv[1] if len(sys.argv) > 1 else os.environ.get("PORT", "0"))
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    with ThreadingHTTPServer((HOST, port), UsersHandler) as server:
+        print(f"listening on http://{HOST}:{server.server_port}", flush=True)
+        server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,131 @@
+"""Exercise 04, solved: one note, /note, that a client can revalidate and update without losing changes.
+
+    python3 solutions/04_conditional_requests/python/server.py [PORT]
+
+The ETag names one version of the note. A reader sends it back in If-None-Match ("I have this
+one; send it only if it changed": 304 saves the body); a writer sends it back in If-Match ("change
+it only if it is still this one": 412 stops a lost update).
+"""
+
+import os
+import signal
+import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
+
+HOST = "127.0.0.1"
+ALLOW = "GET, HEAD, PUT"
+MAX_NOTE_BYTES = 1000
+
+# The resource's state. `version` goes up by one on every change, so it names the state the
+# note is in: the ETag is made from it.
+note = b"Water the plants.\n"
+version = 1
+note_lock = threading.Lock()  # ThreadingHTTPServer runs each request in a thread of its own
+
+
+def etag_for(version: int) -> str:
+    """A strong ETag: a quoted string that changes whenever the note does."""
+    # A hash of the body would do as well; a version number is cheaper and never collides.
+    return f'"v{version}"'
+
+
+def etag_matches(header: str, etag: str, weak: bool) -> bool:
+    """Whether an If-Match / If-None-Match value (`*` or a comma-separated list) names etag."""
+    for tag in header.split(","):
+        tag = tag.strip()
+        if weak:  # If-None-Match compares weakly: W/"v1" names "v1"; If-Match never does
+            tag = tag.removeprefix("W/")
+        if tag in ("*", etag):
+            return True
+    return False
+
+
+class Note(BaseHTTPRequestHandler):
+    def route(self) -> None:
+        """Every method comes here: path first (404), then method (405)."""
+        if urlsplit(self.path).path != "/note":
+            self.send_text(404, b"not found\n")
+        elif self.command in ("GET", "HEAD"):
+            self.get_note()
+        elif self.command == "PUT":
+            self.put_note()
+        else:
+            self.send_text(405, b"method not allowed\n", {"Allow": ALLOW})
+
+    do_GET = do_HEAD = do_PUT = do_POST = do_DELETE = do_PATCH = do_OPTIONS = route
+
+    def get_note(self) -> None:
+        with note_lock:  # the body and its ETag must come from the same version
+            body, etag = note, etag_for(version)
+        if_none_match = self.headers.get("If-None-Match")
+        if if_none_match is not None and etag_matches(if_none_match, etag, weak=True):
+            # The client's copy is current: say so in a few bytes instead of sending it again.
+            # 304 has no body; the ETag tells a cache which copy is still good.
+            self.send_response(304)
+            self.send_header("ETag", etag)
+            self.end_headers()
+            return
+        self.send_text(200, body, {"ETag": etag})
+
+    def put_note(self) -> None:
+        """PUT: the request body is the new note, all of it."""
+        global note, version
+        length = self.headers.get("Content-Length", "")
+        if not length.isdigit():
+            self.send_text(411, b"Content-Length is required\n")
+            return
+        if int(length) > MAX_NOTE_BYTES:
+            self.send_text(413, b"a note is at most 1000 bytes\n")
+            self.close_connection = True  # the body was not read: the connection is unusable
+            return
+        body = self.rfile.read(int(length))
+        if_match = self.headers.get("If-Match")
+        # Check and write under one lock: between a check and a write done apart, another
+        # request could change the note, and its change would be lost all the same.
+        with note_lock:
+            # Strong comparison: a weak ETag only promises "equivalent", and a writer needs
+            # "the very bytes I read". No If-Match at all: the client chose an unconditional PUT.
+            written = None
+            if if_match is None or etag_matches(if_match, etag_for(version), weak=False):
+                note, version = body, version + 1
+                written = etag_for(version)
+        if written is None:
+            self.send_text(412, b"the note has changed since you read it: GET it again\n")
+            return
+        # 204 has no body, but it can carry the new ETag: the client's next If-Match, with no GET.
+        self.send_response(204)
+        self.send_header("ETag", written)
+        self.end_headers()
+
+    def send_text(self, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
+        """A text/plain response with its Content-Length and any extra headers."""
+        self.send_response(status)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        if self.command != "HEAD":  # HEAD: GET's headers, no body
+            self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Log nothing per request."""
+
+
+def main() -> None:
+    port = int(sys.argv[1] if len(sys.argv) > 1 else os.environ.get("PORT", "0"))
+    server = ThreadingHTTPServer((HOST, port), Note)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        print(f"listening on http://{HOST}:{server.server_port}", flush=True)
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+if __name__ == "__main__":
+    main()

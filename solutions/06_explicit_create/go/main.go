@@ -1,0 +1,323 @@
+// Exercise 06, solved: POST /users says exactly what it did, and exactly what was wrong.
+//
+//	go run ./solutions/06_explicit_create/go [PORT]
+//
+// Every outcome is explicit: 201 with the user and its Location when it worked; otherwise one
+// status and one message per reason (415, 400, 409), from servers/README.md, word for word, so a
+// client can act on each one. Nothing is guessed, filled in or silently dropped.
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"unicode/utf8"
+)
+
+// ---- Constants ----
+
+// The names are those of the Python and Node files, so the three read alike.
+const (
+	HOST             = "127.0.0.1"
+	MAX_BODY_BYTES   = 16384
+	MAX_EMAIL        = 254
+	MAX_NAME         = 100
+	ALLOW_COLLECTION = "POST"
+	ALLOW_ITEM       = "GET, HEAD"
+)
+
+var EMAIL_PATTERN = regexp.MustCompile(`^[^@ \t\r\n]+@[^@ \t\r\n]+$`)
+
+// ---- Errors ----
+
+// An apiError is an answer the client caused: its status, the message of its JSON body, headers.
+type apiError struct {
+	status  int
+	message string
+	headers map[string]string
+}
+
+func (e apiError) Error() string { return e.message }
+
+func errorf(status int, format string, args ...any) apiError {
+	return apiError{status: status, message: fmt.Sprintf(format, args...)}
+}
+
+// ---- Store ----
+
+// A User is the resource; the order of the fields is the order of the keys on the wire.
+type User struct {
+	ID    string `json:"id"`
+	Email string `json:"email"`
+	Name  string `json:"name"`
+}
+
+// MemoryStore keeps the users in memory; one user per email. net/http serves each connection on
+// its own goroutine, so the mutex lets one request at a time read or change the maps.
+type MemoryStore struct {
+	mu     sync.Mutex
+	users  map[string]User
+	emails map[string]string // email -> id of the user who has it
+	lastID int
+}
+
+// create checks and inserts under one lock: two POSTs with the same email, checked apart and then
+// inserted, would both pass the check.
+func (s *MemoryStore) create(email, name string) (User, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, taken := s.emails[email]; taken {
+		return User{}, errorf(409, "email is already in use")
+	}
+	s.lastID++
+	user := User{ID: strconv.Itoa(s.lastID), Email: email, Name: name}
+	s.users[user.ID], s.emails[email] = user, user.ID
+	return user, nil
+}
+
+// get returns the user, and false if there is no such user.
+func (s *MemoryStore) get(id string) (User, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	user, ok := s.users[id]
+	return user, ok
+}
+
+var store = &MemoryStore{users: map[string]User{}, emails: map[string]string{}}
+
+// ---- Validation ----
+
+// readBody returns the request body; net/http has already checked Content-Length against it.
+func readBody(r *http.Request) ([]byte, error) {
+	if r.ContentLength < 0 {
+		return nil, errorf(411, "Content-Length is required")
+	}
+	if r.ContentLength > MAX_BODY_BYTES {
+		return nil, errorf(413, "body must be at most %d bytes", MAX_BODY_BYTES)
+	}
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		panic(http.ErrAbortHandler) // the client went away mid-body: nobody to answer
+	}
+	return body, nil
+}
+
+// Parameters such as "; charset=utf-8" are allowed, and media types are case-insensitive.
+func checkContentType(r *http.Request, allowed ...string) error {
+	mediaType, _, _ := strings.Cut(r.Header.Get("Content-Type"), ";")
+	if !slices.Contains(allowed, strings.ToLower(strings.TrimSpace(mediaType))) {
+		return errorf(415, "Content-Type must be %s", strings.Join(allowed, " or "))
+	}
+	return nil
+}
+
+// parseObject returns the body as a JSON object, else a 400 that says which of the two it is not.
+// A map, never a struct: encoding/json matches struct fields case-insensitively and would take
+// {"EMAIL": ...} for an email, and a struct cannot tell a field left out from a null.
+func parseObject(body []byte) (map[string]any, error) {
+	var value any
+	// encoding/json would silently put U+FFFD in place of invalid UTF-8: refuse it first.
+	if !utf8.Valid(body) || json.Unmarshal(body, &value) != nil {
+		return nil, errorf(400, "body is not valid JSON")
+	}
+	fields, ok := value.(map[string]any)
+	if !ok {
+		return nil, errorf(400, "body must be a JSON object")
+	}
+	return fields, nil
+}
+
+// validateUser returns the checked email and name of a POST body: the first problem, as a 400.
+func validateUser(fields map[string]any) (map[string]string, error) {
+	// A field the API does not define is an error, not something to drop: a typo such as "nmae"
+	// would otherwise create a user without the name the client meant to send.
+	if _, ok := fields["id"]; ok {
+		return nil, errorf(400, "id is assigned by the server")
+	}
+	unknown := []string{}
+	for key := range fields {
+		if key != "email" && key != "name" {
+			unknown = append(unknown, key)
+		}
+	}
+	if len(unknown) > 0 {
+		// Sorted, the first: the same answer every time (a map's order changes from run to run).
+		return nil, errorf(400, "unknown field: %s", slices.Min(unknown))
+	}
+	checked := map[string]string{}
+	for _, field := range []string{"email", "name"} { // one field entirely, then the other
+		raw := fields[field]
+		if raw == nil { // missing or null; required: never guessed or filled in with a default
+			return nil, errorf(400, "%s is required", field)
+		}
+		value, ok := raw.(string)
+		if !ok {
+			return nil, errorf(400, "%s must be a string", field)
+		}
+		length := utf8.RuneCountInString(value) // code points; len() would count bytes
+		if field == "email" && length > MAX_EMAIL {
+			return nil, errorf(400, "email must be at most %d characters", MAX_EMAIL)
+		}
+		if field == "email" && !EMAIL_PATTERN.MatchString(value) {
+			return nil, errorf(400, "email must look like name@example.com")
+		}
+		if field == "name" && (length < 1 || length > MAX_NAME) {
+			return nil, errorf(400, "name must be 1 to %d characters", MAX_NAME)
+		}
+		checked[field] = value
+	}
+	return checked, nil
+}
+
+// ---- Handlers ----
+
+// Each handler returns a response; body nil means no body at all (204).
+type response struct {
+	status  int
+	headers map[string]string
+	body    any
+}
+
+type handler func(r *http.Request, id string) (response, error)
+
+// createUser runs one check after the other, in the order of servers/README.md, so that a request
+// with two problems always gets the same answer: the media type (415), the syntax (400), each
+// field (400), then what only the store knows, the other users (409).
+func createUser(r *http.Request, _ string) (response, error) {
+	body, err := readBody(r)
+	if err != nil {
+		return response{}, err
+	}
+	if err := checkContentType(r, "application/json"); err != nil {
+		return response{}, err
+	}
+	fields, err := parseObject(body)
+	if err != nil {
+		return response{}, err
+	}
+	valid, err := validateUser(fields)
+	if err != nil {
+		return response{}, err
+	}
+	user, err := store.create(valid["email"], valid["name"])
+	if err != nil {
+		return response{}, err
+	}
+	// 201, not 200: something new exists, and Location says where. The body is the user as
+	// stored, id included, so the client needs no second request to learn what it created.
+	return response{201, map[string]string{"Location": "/users/" + user.ID}, user}, nil
+}
+
+func getUser(r *http.Request, id string) (response, error) {
+	user, ok := store.get(id)
+	if !ok {
+		// The path names no user: 404, with a message that says which kind of thing is missing.
+		return response{}, errorf(404, "user not found")
+	}
+	return response{200, nil, user}, nil
+}
+
+// encodeJSON returns compact JSON and a newline; SetEscapeHTML(false) keeps <, > and & as they
+// are, like Python's json.dumps and JavaScript's JSON.stringify.
+func encodeJSON(value any) []byte {
+	var buffer bytes.Buffer
+	encoder := json.NewEncoder(&buffer)
+	encoder.SetEscapeHTML(false)
+	encoder.Encode(value) // Encode adds the newline
+	return buffer.Bytes()
+}
+
+func sendJSON(w http.ResponseWriter, res response) {
+	for name, value := range res.headers {
+		w.Header().Set(name, value)
+	}
+	if res.body == nil { // 204 has neither a body nor a Content-Length
+		w.WriteHeader(res.status)
+		return
+	}
+	data := encodeJSON(res.body)
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
+	w.WriteHeader(res.status)
+	w.Write(data) // HEAD: net/http discards the body
+}
+
+// ---- Routing ----
+
+var collectionHandlers = map[string]handler{"POST": createUser}
+var itemHandlers = map[string]handler{"GET": getUser, "HEAD": getUser}
+
+// route returns the handler for a request and the user id in its path: path decides 404, then 405.
+func route(method, path string) (handler, string, error) {
+	segments := strings.Split(path, "/")
+	var handlers map[string]handler
+	var allow, id string
+	switch {
+	case path == "/users":
+		handlers, allow = collectionHandlers, ALLOW_COLLECTION
+	case len(segments) == 3 && segments[1] == "users" && segments[2] != "":
+		// One URL per user: /users/{id}. The method, not the URL, says what to do with it.
+		handlers, allow, id = itemHandlers, ALLOW_ITEM, segments[2]
+	default:
+		return nil, "", errorf(404, "not found")
+	}
+	h, ok := handlers[method]
+	if !ok {
+		return nil, "", apiError{405, "method not allowed", map[string]string{"Allow": allow}}
+	}
+	return h, id, nil
+}
+
+// serveHTTP: net/http calls it for every request, whatever the method or path.
+func serveHTTP(w http.ResponseWriter, r *http.Request) {
+	h, id, err := route(r.Method, r.URL.Path)
+	var res response
+	if err == nil {
+		res, err = h(r, id)
+	}
+	if err != nil {
+		e := err.(apiError) // handlers return no other error
+		res = response{e.status, e.headers, map[string]string{"error": e.message}}
+	}
+	sendJSON(w, res)
+}
+
+// ---- Start-up ----
+
+func main() {
+	port := os.Getenv("PORT")
+	if len(os.Args) > 1 {
+		port = os.Args[1]
+	}
+	if port == "" {
+		port = "0"
+	}
+	listener, err := net.Listen("tcp", net.JoinHostPort(HOST, port))
+	if err != nil {
+		log.Fatal(err)
+	}
+	server := &http.Server{Handler: http.HandlerFunc(serveHTTP)}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	go func() {
+		<-ctx.Done()
+		server.Shutdown(context.Background())
+	}()
+	fmt.Printf("listening on http://%s\n", listener.Addr())
+	if err := server.Serve(listener); err != http.ErrServerClosed {
+		log.Fatal(err)
+	}
+}

@@ -1,0 +1,215 @@
+// Exercise 06, solved: POST /users says exactly what it did, and exactly what was wrong.
+//
+//     node solutions/06_explicit_create/node/server.js [PORT]
+//
+// Every outcome is explicit: 201 with the user and its Location when it worked; otherwise one
+// status and one message per reason (415, 400, 409), from servers/README.md, word for word, so a
+// client can act on each one. Nothing is guessed, filled in or silently dropped.
+
+"use strict";
+
+const http = require("node:http");
+
+// ---- Constants ----
+
+const HOST = "127.0.0.1";
+const MAX_BODY_BYTES = 16384;
+const MAX_EMAIL = 254;
+const MAX_NAME = 100;
+const EMAIL_PATTERN = /^[^@ \t\r\n]+@[^@ \t\r\n]+$/;
+const ALLOW_COLLECTION = "POST";
+const ALLOW_ITEM = "GET, HEAD";
+
+// ---- Errors ----
+
+// An answer the client caused: its status, the message of its JSON body, extra headers.
+class ApiError extends Error {
+  constructor(status, message, headers = {}) {
+    super(message);
+    this.status = status;
+    this.headers = headers;
+  }
+}
+
+// ---- Store ----
+
+// The users, in memory, in creation order; one user per email. Node runs one callback at a time
+// and these methods are synchronous, so two requests never interleave inside them: no lock.
+class MemoryStore {
+  constructor() {
+    this.users = new Map(); // id -> user; a Map iterates in creation order
+    this.emails = new Map(); // email -> id of the user who has it
+    this.lastId = 0;
+  }
+
+  // Check and insert in one synchronous step: no other request can insert the same email between.
+  create(email, name) {
+    if (this.emails.has(email)) throw new ApiError(409, "email is already in use");
+    const user = { id: String(++this.lastId), email, name };
+    this.users.set(user.id, user);
+    this.emails.set(email, user.id);
+    return user;
+  }
+
+  get(id) {
+    return this.users.get(id); // undefined if there is no such user
+  }
+}
+
+const store = new MemoryStore();
+
+// ---- Validation ----
+
+// The request body, read to its end (Node has checked Content-Length against what arrives).
+async function readBody(req) {
+  const length = req.headers["content-length"];
+  if (length === undefined) throw new ApiError(411, "Content-Length is required");
+  if (Number(length) > MAX_BODY_BYTES) {
+    throw new ApiError(413, `body must be at most ${MAX_BODY_BYTES} bytes`);
+  }
+  const chunks = [];
+  for await (const chunk of req) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
+
+// Parameters such as "; charset=utf-8" are allowed, and media types are case-insensitive.
+function checkContentType(req, allowed) {
+  const mediaType = (req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
+  if (!allowed.includes(mediaType)) {
+    throw new ApiError(415, `Content-Type must be ${allowed.join(" or ")}`);
+  }
+}
+
+// fatal: invalid UTF-8 throws, where Buffer.toString() would silently put U+FFFD in its place.
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+
+// The body as a JSON object, else a 400 that says which of the two it is not.
+function parseObject(body) {
+  let value;
+  try {
+    value = JSON.parse(UTF8.decode(body));
+  } catch {
+    throw new ApiError(400, "body is not valid JSON");
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new ApiError(400, "body must be a JSON object");
+  }
+  return value;
+}
+
+// The checked email and name of a POST body: the first problem found, as a 400.
+function validateUser(fields) {
+  // A field the API does not define is an error, not something to drop: a typo such as "nmae"
+  // would otherwise create a user without the name the client meant to send.
+  if (Object.hasOwn(fields, "id")) throw new ApiError(400, "id is assigned by the server");
+  const unknown = Object.keys(fields).filter((key) => key !== "email" && key !== "name").sort();
+  if (unknown.length > 0) throw new ApiError(400, `unknown field: ${unknown[0]}`); // sorted: stable
+  const checked = {};
+  for (const field of ["email", "name"]) { // one field entirely, then the other
+    const value = fields[field];
+    // Required: never guessed or filled in with a default.
+    if (value === undefined || value === null) throw new ApiError(400, `${field} is required`);
+    if (typeof value !== "string") throw new ApiError(400, `${field} must be a string`);
+    const length = [...value].length; // code points; value.length would count UTF-16 units
+    if (field === "email" && length > MAX_EMAIL) {
+      throw new ApiError(400, `email must be at most ${MAX_EMAIL} characters`);
+    }
+    if (field === "email" && !EMAIL_PATTERN.test(value)) {
+      throw new ApiError(400, "email must look like name@example.com");
+    }
+    if (field === "name" && (length < 1 || length > MAX_NAME)) {
+      throw new ApiError(400, `name must be 1 to ${MAX_NAME} characters`);
+    }
+    checked[field] = value;
+  }
+  return checked;
+}
+
+// ---- Handlers ----
+
+// Each handler returns [status, headers, body]; body null means no body at all (204).
+
+// One check after the other, in the order of servers/README.md, so that a request with two
+// problems always gets the same answer: the media type (415), the syntax (400), each field (400),
+// then what only the store knows, the other users (409).
+async function createUser(req, id) {
+  const body = await readBody(req);
+  checkContentType(req, ["application/json"]);
+  const fields = validateUser(parseObject(body));
+  const user = store.create(fields.email, fields.name);
+  // 201, not 200: something new exists, and Location says where. The body is the user as stored,
+  // id included, so the client needs no second request to learn what it created.
+  return [201, { Location: `/users/${user.id}` }, user];
+}
+
+function getUser(req, id) {
+  const user = store.get(id);
+  // The path names no user: 404, with a message that says which kind of thing is missing.
+  if (user === undefined) throw new ApiError(404, "user not found");
+  return [200, {}, user];
+}
+
+// Compact JSON, UTF-8, then a newline; always with a Content-Length.
+function sendJson(res, status, headers, body) {
+  res.statusCode = status;
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+  if (body === null) return res.end(); // 204 has neither a body nor a Content-Length
+  const bytes = Buffer.from(JSON.stringify(body) + "\n", "utf8");
+  res.setHeader("Content-Type", "application/json");
+  res.setHeader("Content-Length", bytes.length);
+  res.end(bytes); // HEAD: Node sends the headers only
+}
+
+// ---- Routing ----
+
+const COLLECTION_HANDLERS = { POST: createUser };
+const ITEM_HANDLERS = { GET: getUser, HEAD: getUser };
+
+// The handler for a request and the user id in its path: the path decides 404, then 405.
+function route(method, path) {
+  const segments = path.split("/");
+  let handlers, allow, id;
+  if (path === "/users") {
+    [handlers, allow, id] = [COLLECTION_HANDLERS, ALLOW_COLLECTION, ""];
+  } else if (segments.length === 3 && segments[1] === "users" && segments[2] !== "") {
+    // One URL per user: /users/{id}. The method, not the URL, says what to do with it.
+    [handlers, allow, id] = [ITEM_HANDLERS, ALLOW_ITEM, segments[2]];
+  } else {
+    throw new ApiError(404, "not found");
+  }
+  if (!Object.hasOwn(handlers, method)) {
+    throw new ApiError(405, "method not allowed", { Allow: allow });
+  }
+  return [handlers[method], id];
+}
+
+// Node calls this for every request, whatever its method or path.
+async function handle(req, res) {
+  try {
+    const [handler, id] = route(req.method, req.url.split("?")[0]);
+    const [status, headers, body] = await handler(req, id);
+    sendJson(res, status, headers, body);
+  } catch (err) {
+    if (err instanceof ApiError) return sendJson(res, err.status, err.headers, { error: err.message });
+    console.error(err); // a bug, not the client's fault: say so, and keep serving the others
+    sendJson(res, 500, {}, { error: "internal server error" });
+  }
+}
+
+// ---- Start-up ----
+
+function main() {
+  const port = Number(process.argv[2] ?? process.env.PORT ?? 0);
+  const server = http.createServer(handle);
+  for (const signal of ["SIGTERM", "SIGINT"]) {
+    process.on(signal, () => {
+      server.close(() => process.exit(0));
+      server.closeAllConnections();
+    });
+  }
+  server.listen(port, HOST, () => {
+    console.log(`listening on http://${HOST}:${server.address().port}`);
+  });
+}
+
+main();

@@ -1,0 +1,540 @@
+// Exercise 07, solved: the `users` API grows a `nickname` and renames `name`, and v1 clients never notice.
+//
+//	go run ./solutions/07_evolve_without_breaking/go [PORT]
+//
+// Every change here only adds: a field in responses (which a tolerant v1 reader ignores), an
+// optional field in requests (whose default keeps v1's meaning), a second name for a field (the old
+// one stays, in requests and responses). Nothing v1 sent is refused, nothing v1 read is gone or
+// changes type. The old name is announced as deprecated (RFC 9745), so that clients can move before
+// it goes, and the server can learn, from who still sends it, when it may go.
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log"
+	"maps"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"reflect"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"unicode/utf8"
+)
+
+// ---- Constants ----
+
+// The names are those of the Python and Node files, so the three read alike.
+const (
+	HOST             = "127.0.0.1"
+	MAX_BODY_BYTES   = 16384
+	DEFAULT_LIMIT    = 20
+	MAX_LIMIT        = 100
+	MAX_EMAIL        = 254
+	MAX_NAME         = 100
+	MAX_NICKNAME     = 50
+	ALLOW_COLLECTION = "GET, HEAD, POST"
+	ALLOW_ITEM       = "GET, HEAD, PATCH, DELETE"
+)
+
+// RFC 9745: Deprecation is a date, @ and seconds since 1970 (here 2026-01-01T00:00:00Z): since
+// when `name` is deprecated. RFC 8594: Sunset is the HTTP-date after which it may stop working.
+// The Link with rel="deprecation" points to the page that says what replaces it.
+var DEPRECATION = map[string]string{
+	"Deprecation": "@1767225600",
+	"Sunset":      "Wed, 30 Jun 2027 23:59:59 GMT",
+	"Link":        `<https://example.com/docs/users-api/deprecations>; rel="deprecation"`,
+}
+
+var (
+	EMAIL_PATTERN = regexp.MustCompile(`^[^@ \t\r\n]+@[^@ \t\r\n]+$`)
+	DIGITS        = regexp.MustCompile(`^[0-9]{1,18}$`)
+)
+
+// ---- Errors ----
+
+// An apiError is an answer the client caused: its status, the message of its JSON body, headers.
+type apiError struct {
+	status  int
+	message string
+	headers map[string]string
+}
+
+func (e apiError) Error() string { return e.message }
+
+func errorf(status int, format string, args ...any) apiError {
+	return apiError{status: status, message: fmt.Sprintf(format, args...)}
+}
+
+// ---- Store ----
+
+// A User is the resource as stored: Name as v1 stored it; Nickname nil when there is none.
+type User struct {
+	ID       string
+	Email    string
+	Name     string
+	Nickname *string
+}
+
+// MemoryStore keeps the users in memory; one user per email. net/http serves each connection on
+// its own goroutine, so the mutex lets one request at a time read or change the maps.
+type MemoryStore struct {
+	mu     sync.Mutex
+	users  map[string]User
+	emails map[string]string // email -> id of the user who has it
+	lastID int
+}
+
+func (s *MemoryStore) create(email, name string, nickname *string) (User, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, taken := s.emails[email]; taken {
+		return User{}, errorf(409, "email is already in use")
+	}
+	s.lastID++
+	user := User{ID: strconv.Itoa(s.lastID), Email: email, Name: name, Nickname: nickname}
+	s.users[user.ID], s.emails[email] = user, user.ID
+	return user, nil
+}
+
+// get returns the user, and false if there is no such user.
+func (s *MemoryStore) get(id string) (User, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	user, ok := s.users[id]
+	return user, ok
+}
+
+// list returns at most limit users created after the user afterID, oldest first.
+func (s *MemoryStore) list(afterID, limit int) []User {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	page := []User{} // encodes as [], where a nil slice would encode as null
+	for n := afterID + 1; n <= s.lastID && len(page) < limit; n++ {
+		if user, ok := s.users[strconv.Itoa(n)]; ok {
+			page = append(page, user)
+		}
+	}
+	return page
+}
+
+// update applies changes, each field replacing the stored one; false if there is no such user.
+func (s *MemoryStore) update(id string, changes map[string]any) (User, bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	user, ok := s.users[id]
+	if !ok {
+		return User{}, false, nil
+	}
+	updated := user
+	if email, ok := changes["email"]; ok {
+		updated.Email = email.(string)
+	}
+	if name, ok := changes["name"]; ok {
+		updated.Name = name.(string)
+	}
+	if nickname, ok := changes["nickname"]; ok {
+		updated.Nickname = nickname.(*string) // nil: removed
+	}
+	if updated.Email != user.Email {
+		if _, taken := s.emails[updated.Email]; taken {
+			return User{}, true, errorf(409, "email is already in use")
+		}
+		delete(s.emails, user.Email)
+		s.emails[updated.Email] = id
+	}
+	s.users[id] = updated
+	return updated, true, nil
+}
+
+// delete removes the user; false if there was none.
+func (s *MemoryStore) delete(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	user, ok := s.users[id]
+	if !ok {
+		return false
+	}
+	delete(s.users, id)
+	delete(s.emails, user.Email)
+	return true
+}
+
+var store = &MemoryStore{users: map[string]User{}, emails: map[string]string{}}
+
+// ---- Validation ----
+
+// readBody returns the request body; net/http has already checked Content-Length against it.
+func readBody(r *http.Request) ([]byte, error) {
+	if r.ContentLength < 0 {
+		return nil, errorf(411, "Content-Length is required")
+	}
+	if r.ContentLength > MAX_BODY_BYTES {
+		return nil, errorf(413, "body must be at most %d bytes", MAX_BODY_BYTES)
+	}
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		panic(http.ErrAbortHandler) // the client went away mid-body: nobody to answer
+	}
+	return body, nil
+}
+
+// Parameters such as "; charset=utf-8" are allowed, and media types are case-insensitive.
+func checkContentType(r *http.Request, allowed ...string) error {
+	mediaType, _, _ := strings.Cut(r.Header.Get("Content-Type"), ";")
+	if !slices.Contains(allowed, strings.ToLower(strings.TrimSpace(mediaType))) {
+		return errorf(415, "Content-Type must be %s", strings.Join(allowed, " or "))
+	}
+	return nil
+}
+
+// A map, never a struct: encoding/json matches struct fields case-insensitively and would take
+// {"EMAIL": ...} for an email, and a struct cannot tell a field left out from a null.
+func parseObject(body []byte) (map[string]any, error) {
+	var value any
+	// encoding/json would silently put U+FFFD in place of invalid UTF-8: refuse it first.
+	if !utf8.Valid(body) || json.Unmarshal(body, &value) != nil {
+		return nil, errorf(400, "body is not valid JSON")
+	}
+	fields, ok := value.(map[string]any)
+	if !ok {
+		return nil, errorf(400, "body must be a JSON object")
+	}
+	return fields, nil
+}
+
+// validateUser returns the checked email, name and nickname of a POST body, or of a PATCH body
+// when partial: email and name as strings, nickname as a *string (nil: no nickname).
+func validateUser(fields map[string]any, partial bool) (map[string]any, error) {
+	if _, ok := fields["id"]; ok {
+		return nil, errorf(400, "id is assigned by the server")
+	}
+	unknown := []string{}
+	for key := range fields {
+		if !slices.Contains([]string{"email", "name", "full_name", "nickname"}, key) {
+			unknown = append(unknown, key)
+		}
+	}
+	if len(unknown) > 0 {
+		return nil, errorf(400, "unknown field: %s", slices.Min(unknown)) // the first, sorted
+	}
+	fields = maps.Clone(fields) // a copy: full_name is folded into name below
+	if fullName, ok := fields["full_name"]; ok {
+		// Two names for one field: either is accepted, and both if they agree. One stored value,
+		// so a v1 client reading `name` sees what a new client wrote as `full_name`.
+		delete(fields, "full_name")
+		// DeepEqual, not !=: comparing two JSON objects (maps) with != would panic.
+		if name, ok := fields["name"]; ok && !reflect.DeepEqual(name, fullName) {
+			return nil, errorf(400, "name and full_name must be the same")
+		}
+		fields["name"] = fullName
+	}
+	checked := map[string]any{}
+	for _, field := range []string{"email", "name"} {
+		raw, present := fields[field]
+		if partial && !present {
+			continue // JSON Merge Patch: a field left out stays as it is
+		}
+		// Missing on POST, or null on PATCH (which in a merge patch means "remove this field"):
+		// both fields are required, so neither can be removed.
+		if raw == nil {
+			return nil, errorf(400, "%s is required", field)
+		}
+		value, ok := raw.(string)
+		if !ok {
+			return nil, errorf(400, "%s must be a string", field)
+		}
+		length := utf8.RuneCountInString(value) // code points; len() would count bytes
+		if field == "email" && length > MAX_EMAIL {
+			return nil, errorf(400, "email must be at most %d characters", MAX_EMAIL)
+		}
+		if field == "email" && !EMAIL_PATTERN.MatchString(value) {
+			return nil, errorf(400, "email must look like name@example.com")
+		}
+		if field == "name" && (length < 1 || length > MAX_NAME) {
+			return nil, errorf(400, "name must be 1 to %d characters", MAX_NAME)
+		}
+		checked[field] = value
+	}
+	// Optional, so a v1 client that never sends it still creates valid users: left out of a POST
+	// it is nil, the value that means what v1 meant (no nickname). In a PATCH, null removes it.
+	if raw, present := fields["nickname"]; !partial || present {
+		var nickname *string
+		if raw != nil {
+			value, ok := raw.(string)
+			if n := utf8.RuneCountInString(value); !ok || n < 1 || n > MAX_NICKNAME {
+				return nil, errorf(400, "nickname must be null or 1 to %d characters", MAX_NICKNAME)
+			}
+			nickname = &value
+		}
+		checked["nickname"] = nickname
+	}
+	return checked, nil
+}
+
+// parseLimit: an empty query value counts as absent (?limit= is the default page size).
+func parseLimit(raw string) (int, error) {
+	if raw == "" {
+		return DEFAULT_LIMIT, nil
+	}
+	limit, err := strconv.Atoi(raw)
+	if !DIGITS.MatchString(raw) || err != nil || limit < 1 || limit > MAX_LIMIT {
+		return 0, errorf(400, "limit must be an integer from 1 to %d", MAX_LIMIT)
+	}
+	return limit, nil
+}
+
+// parseCursor returns the id after which the page starts; 0 (before every id) on the first page.
+func parseCursor(raw string) (int, error) {
+	if raw == "" {
+		return 0, nil
+	}
+	cursor, err := strconv.Atoi(raw)
+	if !DIGITS.MatchString(raw) || err != nil {
+		return 0, errorf(400, "cursor is not valid")
+	}
+	return cursor, nil
+}
+
+// ---- Handlers ----
+
+// Each handler returns a response; body nil means no body at all (204).
+type response struct {
+	status  int
+	headers map[string]string
+	body    any
+}
+
+type handler func(r *http.Request, id string) (response, error)
+
+// presented is a user as the API sends it: v1's three fields first, then what was added.
+type presented struct {
+	ID       string  `json:"id"`
+	Email    string  `json:"email"`
+	Name     string  `json:"name"`
+	FullName string  `json:"full_name"`
+	Nickname *string `json:"nickname"` // nil encodes as null
+}
+
+// present returns a stored user as the API sends it. `name` stays where v1 clients read it;
+// `full_name` is the same value under its new name, and `nickname` is always there (null when
+// unset), so a new client never has to guess.
+func present(user User) any {
+	return presented{user.ID, user.Email, user.Name, user.Name, user.Nickname}
+}
+
+// announce returns the headers of a response that carries users, plus the deprecation notice for
+// `name`. RFC 9745 speaks of the resource: every response that carries `name` carries the notice.
+// Two Links (next page, deprecation) are one header, a comma-separated list.
+func announce(headers map[string]string) map[string]string {
+	announced := maps.Clone(DEPRECATION)
+	if link, ok := headers["Link"]; ok {
+		announced["Link"] = link + ", " + DEPRECATION["Link"]
+	}
+	for name, value := range headers {
+		if name != "Link" {
+			announced[name] = value
+		}
+	}
+	return announced
+}
+
+func createUser(r *http.Request, _ string) (response, error) {
+	body, err := readBody(r)
+	if err != nil {
+		return response{}, err
+	}
+	if err := checkContentType(r, "application/json"); err != nil {
+		return response{}, err
+	}
+	fields, err := parseObject(body)
+	if err != nil {
+		return response{}, err
+	}
+	valid, err := validateUser(fields, false)
+	if err != nil {
+		return response{}, err
+	}
+	user, err := store.create(valid["email"].(string), valid["name"].(string), valid["nickname"].(*string))
+	if err != nil {
+		return response{}, err
+	}
+	return response{201, announce(map[string]string{"Location": "/users/" + user.ID}), present(user)}, nil
+}
+
+// listPage is the body of GET /users; a nil NextCursor encodes as null.
+type listPage struct {
+	Users      []any   `json:"users"`
+	NextCursor *string `json:"next_cursor"`
+}
+
+func listUsers(r *http.Request, _ string) (response, error) {
+	query := r.URL.Query()
+	limit, err := parseLimit(query.Get("limit"))
+	if err != nil {
+		return response{}, err
+	}
+	afterID, err := parseCursor(query.Get("cursor"))
+	if err != nil {
+		return response{}, err
+	}
+	users := store.list(afterID, limit+1) // one more than the page: is there a next?
+	page := listPage{Users: []any{}}
+	for _, user := range users[:min(limit, len(users))] {
+		page.Users = append(page.Users, present(user))
+	}
+	headers := map[string]string{}
+	if len(users) > limit {
+		nextCursor := users[limit-1].ID // the cursor is the id of the last user on the page
+		page.NextCursor = &nextCursor
+		headers["Link"] = fmt.Sprintf(`</users?limit=%d&cursor=%s>; rel="next"`, limit, nextCursor)
+	}
+	return response{200, announce(headers), page}, nil
+}
+
+func getUser(r *http.Request, id string) (response, error) {
+	user, ok := store.get(id)
+	if !ok {
+		// The path names no user: 404, with a message that says which kind of thing is missing.
+		return response{}, errorf(404, "user not found")
+	}
+	return response{200, announce(nil), present(user)}, nil
+}
+
+func updateUser(r *http.Request, id string) (response, error) {
+	body, err := readBody(r)
+	if err != nil {
+		return response{}, err
+	}
+	// application/merge-patch+json names the patch format exactly; plain JSON is accepted too.
+	if err := checkContentType(r, "application/json", "application/merge-patch+json"); err != nil {
+		return response{}, err
+	}
+	if _, ok := store.get(id); !ok { // 404 before any complaint about the body
+		return response{}, errorf(404, "user not found")
+	}
+	fields, err := parseObject(body)
+	if err != nil {
+		return response{}, err
+	}
+	changes, err := validateUser(fields, true)
+	if err != nil {
+		return response{}, err
+	}
+	user, ok, err := store.update(id, changes)
+	if err != nil {
+		return response{}, err
+	}
+	if !ok { // deleted by another request in between
+		return response{}, errorf(404, "user not found")
+	}
+	return response{200, announce(nil), present(user)}, nil // the whole user as it is now
+}
+
+func deleteUser(r *http.Request, id string) (response, error) {
+	if !store.delete(id) {
+		return response{}, errorf(404, "user not found") // so a second DELETE says it is gone
+	}
+	return response{status: 204}, nil // done, and nothing left to show
+}
+
+// encodeJSON returns compact JSON and a newline; SetEscapeHTML(false) keeps <, > and & as they
+// are, like Python's json.dumps and JavaScript's JSON.stringify.
+func encodeJSON(value any) []byte {
+	var buffer bytes.Buffer
+	encoder := json.NewEncoder(&buffer)
+	encoder.SetEscapeHTML(false)
+	encoder.Encode(value) // Encode adds the newline
+	return buffer.Bytes()
+}
+
+func sendJSON(w http.ResponseWriter, res response) {
+	for name, value := range res.headers {
+		w.Header().Set(name, value)
+	}
+	if res.body == nil { // 204 has neither a body nor a Content-Length
+		w.WriteHeader(res.status)
+		return
+	}
+	data := encodeJSON(res.body)
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
+	w.WriteHeader(res.status)
+	w.Write(data) // HEAD: net/http discards the body
+}
+
+// ---- Routing ----
+
+var collectionHandlers = map[string]handler{"GET": listUsers, "HEAD": listUsers, "POST": createUser}
+var itemHandlers = map[string]handler{"GET": getUser, "HEAD": getUser, "PATCH": updateUser, "DELETE": deleteUser}
+
+// route returns the handler for a request and the user id in its path: path decides 404, then 405.
+func route(method, path string) (handler, string, error) {
+	segments := strings.Split(path, "/")
+	var handlers map[string]handler
+	var allow, id string
+	switch {
+	case path == "/users":
+		handlers, allow = collectionHandlers, ALLOW_COLLECTION
+	case len(segments) == 3 && segments[1] == "users" && segments[2] != "":
+		// One URL per user: /users/{id}. The method, not the URL, says what to do with it.
+		handlers, allow, id = itemHandlers, ALLOW_ITEM, segments[2]
+	default:
+		return nil, "", errorf(404, "not found")
+	}
+	h, ok := handlers[method]
+	if !ok {
+		return nil, "", apiError{405, "method not allowed", map[string]string{"Allow": allow}}
+	}
+	return h, id, nil
+}
+
+// serveHTTP: net/http calls it for every request, whatever the method or path.
+func serveHTTP(w http.ResponseWriter, r *http.Request) {
+	h, id, err := route(r.Method, r.URL.Path)
+	var res response
+	if err == nil {
+		res, err = h(r, id)
+	}
+	if err != nil {
+		e := err.(apiError) // handlers return no other error
+		res = response{e.status, e.headers, map[string]string{"error": e.message}}
+	}
+	sendJSON(w, res)
+}
+
+// ---- Start-up ----
+
+func main() {
+	port := os.Getenv("PORT")
+	if len(os.Args) > 1 {
+		port = os.Args[1]
+	}
+	if port == "" {
+		port = "0"
+	}
+	listener, err := net.Listen("tcp", net.JoinHostPort(HOST, port))
+	if err != nil {
+		log.Fatal(err)
+	}
+	server := &http.Server{Handler: http.HandlerFunc(serveHTTP)}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	go func() {
+		<-ctx.Done()
+		server.Shutdown(context.Background())
+	}()
+	fmt.Printf("listening on http://%s\n", listener.Addr())
+	if err := server.Serve(listener); err != http.ErrServerClosed {
+		log.Fatal(err)
+	}
+}
