@@ -11,7 +11,6 @@ why they are measured here, on demand, and never asserted by a test.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import statistics
 import subprocess
@@ -24,11 +23,9 @@ import requests
 
 from .build import binary_for, build_go
 from .launcher import LANGUAGES, serve
-from .paths import BUILD, ROOT, SERVERS
+from .load import HEY, run_hey
+from .paths import ROOT, SERVERS
 from .show import table
-
-HEY = BUILD / "bin" / "hey"
-
 
 def _peak_memory_mib(pid: int) -> float:
     """The peak resident memory of a process (VmHWM), in MiB."""
@@ -75,21 +72,6 @@ def build() -> None:
     print(table(rows, ["build", "wall time"]))
 
 
-def _hey(url: str, seconds: int, connections: int) -> dict[str, str]:
-    out = subprocess.run([str(HEY), "-z", f"{seconds}s", "-c", str(connections), url],
-                         capture_output=True, text=True, check=True).stdout
-    found = {
-        "rps": re.search(r"Requests/sec:\s+([\d.]+)", out),
-        "p50": re.search(r"50% in ([\d.]+) secs", out),
-        "p99": re.search(r"99% in ([\d.]+) secs", out),
-        "ok": re.search(r"\[200\]\s+(\d+) responses", out),
-    }
-    errors = re.search(r"Error distribution:(.*)", out, re.S)
-    result = {key: (match.group(1) if match else "?") for key, match in found.items()}
-    result["errors"] = "none" if not errors else str(len(errors.group(1).strip().splitlines()))
-    return result
-
-
 def load(seconds: int = 5, connections: int = 32) -> None:
     """GET /users/{id} under load with hey, one language after the other, in one table."""
     if not HEY.exists():
@@ -99,12 +81,12 @@ def load(seconds: int = 5, connections: int = 32) -> None:
         with serve(language, "users") as server:
             for i in range(100):
                 requests.post(server.url + "/users", json={"email": f"u{i}@example.com", "name": f"User {i}"})
-            result = _hey(server.url + "/users/42", seconds, connections)
-            rows.append([language, f"{float(result['rps']):,.0f}", f"{float(result['p50']) * 1000:.2f} ms",
-                         f"{float(result['p99']) * 1000:.2f} ms", result["ok"], result["errors"],
+            result = run_hey(server.url + "/users/42", seconds, connections)
+            rows.append([language, f"{result.requests_per_second:,.0f}", f"{result.p50 * 1000:.2f} ms",
+                         f"{result.p99 * 1000:.2f} ms", result.outcome(),
                          f"{_peak_memory_mib(server.pid):.1f} MiB"])
     print(f"hey -z {seconds}s -c {connections} GET /users/42 (100 users stored), on {os.cpu_count()} cores")
-    print(table(rows, ["language", "requests/s", "p50", "p99", "200s", "errors", "peak memory"]))
+    print(table(rows, ["language", "requests/s", "p50", "p99", "outcome", "peak memory"]))
 
 
 def checks() -> None:
