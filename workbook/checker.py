@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import json
 import re
 import shutil
 import sys
@@ -118,6 +119,15 @@ def json_body(ex: Exchange, expected: str) -> object:
         return ex.response.json()
     except ValueError:
         raise Failed(expected, (ex,), got="a body that is not JSON") from None
+
+
+def expect_error(ex: Exchange, status: int, message: str, *shown: Shown) -> None:
+    """A JSON error: the status, Content-Type: application/json, and the body {"error": message}."""
+    wanted = json.dumps({"error": message})
+    expect(ex.response.status_code == status, f"status {status} with the body {wanted}", *shown, ex)
+    expect(ex.response.headers.get("Content-Type", "").startswith("application/json"),
+           "Content-Type: application/json: every error body is JSON", *shown, ex)
+    expect(json_body(ex, f"the JSON body {wanted}") == {"error": message}, f"the body {wanted}", *shown, ex)
 
 
 def split_response(raw: RawExchange) -> tuple[dict[str, str], bytes]:

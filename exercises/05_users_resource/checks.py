@@ -3,7 +3,7 @@
 import itertools
 import json
 
-from workbook.checker import Context, check_that, expect, json_body, split_response
+from workbook.checker import Context, check_that, expect, expect_error, json_body, split_response
 from workbook.wire import Exchange
 
 JSON = {"Content-Type": "application/json"}
@@ -21,16 +21,6 @@ def create(ctx: Context, name: str = "Ada Lovelace") -> tuple[dict, Exchange]:
 
 def patch(ctx: Context, user_id: str, body: object, headers: dict = MERGE_PATCH) -> Exchange:
     return ctx.request("PATCH", f"/users/{user_id}", data=json.dumps(body), headers=headers)
-
-
-def expect_error(ex: Exchange, status: int, message: str, *shown: Exchange) -> None:
-    """A JSON error: the status, and the body {"error": message}."""
-    wanted = json.dumps({"error": message})
-    expect(ex.response.status_code == status, f"status {status} with the body {wanted}", *shown, ex)
-    expect(ex.response.headers.get("Content-Type", "").startswith("application/json"),
-           "Content-Type: application/json: every error body is JSON", *shown, ex)
-    body = json_body(ex, f"the JSON body {wanted}")
-    expect(body == {"error": message}, f"the body {wanted}", *shown, ex)
 
 
 def expect_user(ex: Exchange, user: dict, why: str, *shown: Exchange) -> None:

@@ -3,7 +3,7 @@
 import itertools
 import json
 
-from workbook.checker import Context, check_that, expect, json_body
+from workbook.checker import Context, check_that, expect, expect_error, json_body
 from workbook.wire import Exchange
 
 JSON = {"Content-Type": "application/json"}
@@ -17,16 +17,6 @@ def new_email() -> str:
 def post(ctx: Context, body: object, headers: dict = JSON) -> Exchange:
     data = body if isinstance(body, (str, bytes)) else json.dumps(body, ensure_ascii=False).encode()
     return ctx.request("POST", "/users", data=data, headers=headers)
-
-
-def expect_error(ex: Exchange, status: int, message: str, *shown: Exchange) -> None:
-    """A JSON error: the status, and the body {"error": message}."""
-    wanted = json.dumps({"error": message})
-    expect(ex.response.status_code == status, f"status {status} with the body {wanted}", *shown, ex)
-    expect(ex.response.headers.get("Content-Type", "").startswith("application/json"),
-           "Content-Type: application/json: every error body is JSON", *shown, ex)
-    body = json_body(ex, f"the JSON body {wanted}")
-    expect(body == {"error": message}, f"the body {wanted}", *shown, ex)
 
 
 def expect_refused(ctx: Context, cases: list[tuple[object, str]], status: int = 400) -> None:

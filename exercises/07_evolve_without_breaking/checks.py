@@ -11,7 +11,7 @@ import re
 
 import requests
 
-from workbook.checker import Context, check_that, expect, json_body
+from workbook.checker import Context, check_that, expect, expect_error, json_body
 from workbook.client_contract import TESTS, run_contract
 from workbook.users_client import UsersClient
 from workbook.wire import Exchange
@@ -54,12 +54,6 @@ def expect_fields(user: dict, wanted: dict, why: str, *shown: Exchange) -> None:
     expect(not differ, f"{json.dumps(wanted)} in the user{why}", *shown,
            got=", ".join(f'"{key}": {json.dumps(value) if value != "(absent)" else value}'
                          for key, value in differ.items()))
-
-
-def expect_error(ex: Exchange, status: int, message: str, *shown: Exchange) -> None:
-    wanted = json.dumps({"error": message})
-    expect(ex.response.status_code == status, f"status {status} with the body {wanted}", *shown, ex)
-    expect(json_body(ex, f"the body {wanted}") == {"error": message}, f"the body {wanted}", *shown, ex)
 
 
 @check_that('POST without a nickname answers 201 and "nickname": null', hint=2)
