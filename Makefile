@@ -54,7 +54,7 @@ $(GO_BUILT): $(INSTALLED) $(GO_SOURCES)
 setup: $(INSTALLED) $(GO_BUILT) $(TOOL_STAMPS) ## create .venv, install requirements.txt, build the Go servers and tools
 
 lab: setup ## set everything up and open the lessons in JupyterLab
-	$(VENV)/bin/jupyter lab notebooks/
+	$(VENV)/bin/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root)
 
 test: setup ## run every check: notebooks (nbval), servers, launcher, exercises
 	$(PY) -m pytest
