@@ -10,7 +10,7 @@ import requests
 import yaml
 from openapi_spec_validator import OpenAPIV31SpecValidator, validate
 
-from workbook import raw_request
+from workbook import raw_request, serve
 from workbook.paths import ROOT
 
 OPENAPI = ROOT / "servers" / "users.openapi.yaml"
@@ -198,22 +198,50 @@ def test_post_with_a_chunked_body_is_411(srv):
     assert_raw_error(exchange, 411, "Content-Length is required")
 
 
+# Framing errors are the standard library's business (servers/README.md): Go's net/http answers
+# a bad Content-Length itself, before any handler runs, with exactly these bytes, and closes the
+# connection. The contract asks only for a 4xx or a closed connection there, so for Go the tests
+# below accept exactly what net/http does; Python and Node answer the JSON of the error table.
+NET_HTTP_400 = (b"HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                b"Connection: close\r\n\r\n400 Bad Request")
+
+
+def assert_content_length_refused(srv, exchange) -> None:
+    """400 "Content-Length is not valid" in JSON; from Go, net/http's own plain 400 and a close."""
+    if srv.language == "go":
+        assert (exchange.received, exchange.closed) == (NET_HTTP_400, True), str(exchange)
+    else:
+        assert_raw_error(exchange, 400, "Content-Length is not valid")
+
+
 def test_post_with_two_content_lengths_is_400(srv):
+    """Go: net/http refuses two different lengths itself (a plain-text 400, then it closes)."""
     exchange = raw(srv, b"POST /users HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                         b"Content-Length: 2\r\nContent-Length: 3\r\n\r\n{}")
-    assert_raw_error(exchange, 400, "Content-Length is not valid")
+    assert_content_length_refused(srv, exchange)
 
 
 def test_post_with_a_content_length_that_is_not_digits_is_400(srv):
+    """Go: net/http refuses a length that is not digits itself (a plain-text 400, then it closes)."""
     exchange = raw(srv, b"POST /users HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                         b"Content-Length: 2x\r\n\r\n{}")
-    assert_raw_error(exchange, 400, "Content-Length is not valid")
+    assert_content_length_refused(srv, exchange)
 
 
-def test_post_with_content_length_and_transfer_encoding_is_400(srv):
+@pytest.mark.parametrize("body", [b"2\r\n{}\r\n0\r\n\r\n", b'{"email":"a@example.com","name":"A"}'],
+                         ids=["chunk-framed", "not-chunk-framed"])
+def test_post_with_content_length_and_transfer_encoding_is_400(srv, body):
+    """Go: net/http drops the Content-Length (RFC 9112 6.3: Transfer-Encoding overrides it), so the
+    handler sees only a chunked body, answers the 411 of a chunked body and closes the connection,
+    at once even when the body is not chunk-framed. Python and Node: the 400 of the error table."""
     exchange = raw(srv, b"POST /users HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                        b"Content-Length: 7\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n")
-    assert_raw_error(exchange, 400, "Content-Length is not valid")
+                        + f"Content-Length: {len(body)}\r\n".encode()
+                        + b"Transfer-Encoding: chunked\r\n\r\n" + body)
+    if srv.language == "go":
+        assert_raw_error(exchange, 411, "Content-Length is required")
+        assert exchange.closed, str(exchange)
+    else:
+        assert_raw_error(exchange, 400, "Content-Length is not valid")
 
 
 def test_post_with_a_body_over_16384_bytes_is_413(srv):
@@ -240,6 +268,31 @@ def test_post_checks_the_content_type_before_the_body(srv):
                                   b'{"email":"a@b","name":"n"} {}'])
 def test_post_with_a_body_that_is_not_json_is_400(srv, body):
     assert_error(post(srv, body), 400, "body is not valid JSON")
+
+
+@pytest.mark.parametrize("escaped", [b"\\ud800", b"\\udc00", b"x\\udbffx", b"\\ude00\\ud83d", b"\\ud800\\u0041",
+                                     b"\\ud800\\ud800"],
+                         ids=["high", "low", "high-alone", "reversed", "high-then-a", "high-twice"])
+def test_post_with_a_lone_surrogate_escape_is_400(srv, escaped):
+    """\\ud800 is half of a UTF-16 pair, no character: it has no UTF-8 form to store or send back.
+    Go's encoding/json would silently put U+FFFD in its place; the server must refuse it first."""
+    body = b'{"email": "' + unique_email("lone").encode() + b'", "name": "' + escaped + b'"}'
+    assert_error(post(srv, body), 400, "body is not valid JSON")
+
+
+def test_post_with_a_lone_surrogate_escape_in_a_field_name_is_400(srv):
+    body = b'{"email": "' + unique_email("lone").encode() + b'", "name": "n", "\\udfff": 1}'
+    assert_error(post(srv, body), 400, "body is not valid JSON")
+
+
+@pytest.mark.parametrize("escaped, name", [(b"\\ud83d\\ude00", "😀"), (b"\\uD83D\\uDE00", "😀"),
+                                           (b"\\\\ud800", "\\ud800"), (b"\\u00e9\\\\\\ud83d\\ude00", "é\\😀")],
+                         ids=["pair", "pair-upper-case", "escaped-backslash", "mixed"])
+def test_post_with_surrogate_pairs_or_an_escaped_backslash_is_201(srv, escaped, name):
+    body = b'{"email": "' + unique_email("pair").encode() + b'", "name": "' + escaped + b'"}'
+    response = post(srv, body)
+    assert response.status_code == 201, response.text
+    assert response.json()["name"] == name
 
 
 def test_post_with_a_body_that_is_not_utf8_is_400(srv):
@@ -408,9 +461,25 @@ def test_list_with_a_bad_cursor_is_400(srv, cursor):
     assert_error(get(srv, f"/users?cursor={cursor}"), 400, "cursor is not valid")
 
 
-def test_a_cursor_past_every_id_gives_an_empty_last_page(srv):
-    response = get(srv, "/users?cursor=99999999999999999999")
+@pytest.mark.parametrize("cursor", ["99999999999999999999", "9" * 5000], ids=["20-digits", "5000-digits"])
+def test_a_cursor_past_every_id_gives_an_empty_last_page(srv, cursor):
+    """A cursor is any string of ASCII digits, however long (Python's int() refuses over 4300)."""
+    response = get(srv, f"/users?cursor={cursor}")
     assert_json(response, 200, {"users": [], "next_cursor": None})
+
+
+def test_a_cursor_with_leading_zeros_names_the_same_id(fresh_users_server):
+    users = [create(fresh_users_server) for _ in range(3)]
+    response = get(fresh_users_server, "/users?cursor=" + "0" * 30 + "2")
+    assert_json(response, 200, {"users": users[2:], "next_cursor": None})
+
+
+@pytest.mark.parametrize("query", ["limit=5;x=1", "limit=%zz", "cursor=1;x=1", "limit"])
+def test_list_refuses_a_parameter_that_a_strict_query_parser_would_drop(srv, query):
+    """Go's url.ParseQuery drops a pair with a ";" or a bad %-escape: it must not pass for absent."""
+    exchange = raw(srv, f"GET /users?{query} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+    message = "cursor is not valid" if query.startswith("cursor") else "limit must be an integer from 1 to 100"
+    assert_raw_error(exchange, 400, message)
 
 
 def test_list_ignores_other_query_parameters(srv):
@@ -459,6 +528,12 @@ def test_get_with_a_matching_if_none_match_is_304_with_the_etag_and_no_body(srv,
 def test_get_with_an_if_none_match_that_does_not_match_is_200(srv, if_none_match):
     user = create(srv)
     response = get(srv, f"/users/{user['id']}", headers={"If-None-Match": if_none_match})
+    assert_json(response, 200, user)
+
+
+def test_get_with_an_empty_if_none_match_is_200(srv):
+    user = create(srv)
+    response = get(srv, f"/users/{user['id']}", headers={"If-None-Match": ""})
     assert_json(response, 200, user)
 
 
@@ -541,6 +616,15 @@ def test_patch_with_an_if_match_that_does_not_match_is_412_and_changes_nothing(s
     after = get(srv, f"/users/{user['id']}")
     assert_json(after, 200, user)
     assert after.headers["ETag"] == '"v1"'
+
+
+def test_patch_with_an_empty_if_match_is_unconditional(srv):
+    """README: an empty If-Match is the same as none."""
+    user = create(srv)
+    patch(srv, user["id"], {"name": "B"})
+    response = patch(srv, user["id"], {"name": "C"}, headers={"If-Match": ""})
+    assert_json(response, 200, {**user, "name": "C"})
+    assert response.headers["ETag"] == '"v3"'
 
 
 def test_patch_with_a_stale_if_match_is_412(srv):
@@ -693,6 +777,13 @@ def test_delete_with_an_if_match_that_does_not_match_is_412_and_keeps_the_user(s
     assert_json(get(srv, f"/users/{user['id']}"), 200, user)
 
 
+def test_delete_with_an_empty_if_match_is_unconditional(srv):
+    user = create(srv)
+    patch(srv, user["id"], {"name": "B"})
+    response = requests.delete(f"{srv.url}/users/{user['id']}", headers={"If-Match": ""}, timeout=5)
+    assert_no_body(response, 204)
+
+
 def test_delete_of_an_unknown_id_with_if_match_is_404(srv):
     response = requests.delete(srv.url + "/users/999999", headers={"If-Match": '"v1"'}, timeout=5)
     assert_error(response, 404, "user not found")
@@ -753,6 +844,17 @@ def test_the_method_is_checked_before_the_body(srv):
 
 # ---- the connection ----
 
+@pytest.mark.parametrize("line", [b"No colon in this line", b": no name"], ids=["no-colon", "no-name"])
+def test_a_header_line_without_a_colon_or_a_name_is_400(srv, line):
+    """Python's http.server would skip such a line (and every line after it) and serve the request;
+    the server refuses it as Node's parser does. Go: net/http's own plain-text 400, then a close."""
+    exchange = raw(srv, b"GET /users HTTP/1.1\r\nHost: x\r\n" + line + b"\r\n\r\n")
+    if srv.language == "go":
+        assert (exchange.received, exchange.closed) == (NET_HTTP_400, True), str(exchange)
+    else:
+        assert_raw_error(exchange, 400, "request is not valid HTTP")
+        assert exchange.closed, str(exchange)
+
 def test_the_server_speaks_http_1_1_and_keeps_the_connection_open(srv):
     connection = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=5)
     try:
@@ -766,3 +868,11 @@ def test_the_server_speaks_http_1_1_and_keeps_the_connection_open(srv):
     finally:
         connection.close()
 
+
+# ---- start-up ----
+
+def test_the_server_exits_0_when_stopped_right_after_its_readiness_line(language):
+    """The launch contract: exit status 0 on SIGTERM, even the instant after the readiness line
+    (a server must install its signal handler before it prints that line)."""
+    statuses = [serve(language, "users").stop() for _ in range(30)]
+    assert statuses == [0] * 30

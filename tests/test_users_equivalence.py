@@ -96,6 +96,12 @@ SCRIPT = [
     step("POST", "/users", JSON, body(GRACE)),                                 # id 6
     step("PATCH", "/users/6", {**MERGE, "If-Match": ""}, b"{}"),
     step("DELETE", "/users/6", {"If-Match": ""}),
+    step("POST", "/users", JSON, b'{"email": "lone@example.com", "name": "\\ud800"}'),
+    step("POST", "/users", JSON, b'{"email": "pair@example.com", "name": "\\ud83d\\ude00"}'),  # id 7
+    step("GET", "/users/7", {"If-None-Match": ""}),
+    step("GET", "/users?limit=5;x=1"),
+    step("GET", "/users?limit"),
+    step("GET", "/users?cursor=" + "9" * 5000),
     step("GET", "/users"),
 ]
 

@@ -364,9 +364,9 @@ function validateUser(fields, partial) {
   return changes;
 }
 
-// An empty query value counts as absent (?limit= is the default page size).
+// The page size; an empty value (?limit=) is not a number, so it is refused like "abc".
 function parseLimit(raw) {
-  if (!raw) return DEFAULT_LIMIT;
+  if (raw === null) return DEFAULT_LIMIT; // absent
   const limit = /^[0-9]+$/.test(raw) ? Number(raw) : 0;
   if (limit < 1 || limit > MAX_LIMIT) {
     throw new ApiError(400, "limit must be an integer from 1 to 100");
@@ -376,8 +376,9 @@ function parseLimit(raw) {
 
 // The cursor is the id of the last user of the previous page; the first page has none (0).
 function parseCursor(raw) {
-  if (!raw) return 0;
-  if (!/^[0-9]+$/.test(raw)) throw new ApiError(400, "cursor is not valid");
+  if (raw === null) return 0; // absent
+  if (!/^[0-9]+$/.test(raw)) throw new ApiError(400, "cursor is not valid"); // empty included
+  // Any digits are a cursor: one longer than any id could be is past every id (the empty page).
   return Number(raw);
 }
 
@@ -394,6 +395,7 @@ async function createUser(req) {
 }
 
 function listUsers(req, query) {
+  // get() is null for a parameter that is absent, "" for ?limit= (refused, not the default).
   const params = new URLSearchParams(query);
   const limit = parseLimit(params.get("limit"));
   const afterId = parseCursor(params.get("cursor"));
@@ -408,7 +410,7 @@ function listUsers(req, query) {
 
 function getUser(req, query, id) {
   const [user, version] = store.get(id);
-  const ifNoneMatch = req.headers["if-none-match"];
+  const ifNoneMatch = req.headers["if-none-match"]; // empty or missing: no condition
   // The client's copy is current: say so in a few bytes instead of sending the user again.
   if (ifNoneMatch && etagMatches(ifNoneMatch, etag(version), true)) {
     return [304, { ETag: etag(version) }, null];
@@ -514,6 +516,14 @@ function main() {
   // instead of calling handle(); Python's http.server serves such requests too (Go refuses them).
   const options = { connectionsCheckingInterval: 1000, requireHostHeader: false };
   const server = http.createServer(options, handle);
+  // SIGTERM (what process managers send) stops the server the way Ctrl-C does. Installed before
+  // listening: a launcher may send it the moment it reads the readiness line.
+  for (const signal of ["SIGTERM", "SIGINT"]) {
+    process.on(signal, () => {
+      server.close(() => process.exit(0));
+      server.closeAllConnections();
+    });
+  }
   // A slow client cannot hold a connection: 5 s for the headers, 10 s for the whole request,
   // 30 s idle between keep-alive requests. The event loop serves other clients meanwhile.
   server.headersTimeout = 5000;
@@ -524,13 +534,6 @@ function main() {
     // Exactly one readiness line: a launcher waits for it and reads the real port from it.
     console.log(`listening on http://${HOST}:${server.address().port}`);
   });
-  // SIGTERM (what process managers send) stops the server the way Ctrl-C does.
-  for (const signal of ["SIGTERM", "SIGINT"]) {
-    process.on(signal, () => {
-      server.close(() => process.exit(0));
-      server.closeAllConnections();
-    });
-  }
 }
 
 main();

@@ -32,6 +32,7 @@ MAX_LIMIT = 100
 MAX_EMAIL = 254
 MAX_NAME = 100
 EMAIL_PATTERN = re.compile(r"^[^@ \t\r\n]+@[^@ \t\r\n]+$")
+DIGITS = re.compile(r"[0-9]+")  # ASCII only: str.isdigit() would also take "٣" and "²"
 ALLOW_COLLECTION = "GET, HEAD, POST"
 ALLOW_ITEM = "GET, HEAD, PATCH, DELETE"
 
@@ -69,9 +70,9 @@ def etag_matches(header: str, etag: str, weak: bool) -> bool:
     return False
 
 
-def check_if_match(if_match: str | None, version: int) -> None:
-    """412 unless the request has no If-Match or it names this version."""
-    if if_match is not None and not etag_matches(if_match, etag_for(version), weak=False):
+def check_if_match(if_match: str, version: int) -> None:
+    """An empty or missing If-Match means "whatever the version": the update is unconditional."""
+    if if_match and not etag_matches(if_match, etag_for(version), weak=False):
         raise ApiError(412, "If-Match does not match the current ETag")
 
 
@@ -107,7 +108,7 @@ class MemoryStore:
             users = [user for key, (user, _) in self.users.items() if int(key) > after_id]
         return users[:limit]
 
-    def update(self, user_id: str, changes: User, if_match: str | None) -> tuple[User, int]:
+    def update(self, user_id: str, changes: User, if_match: str) -> tuple[User, int]:
         with self.lock:
             user, version = self.get(user_id)
             check_if_match(if_match, version)
@@ -120,7 +121,7 @@ class MemoryStore:
             self.users[user_id] = (updated, version + 1)
             return updated, version + 1
 
-    def delete(self, user_id: str, if_match: str | None) -> None:
+    def delete(self, user_id: str, if_match: str) -> None:
         with self.lock:
             user, version = self.get(user_id)
             check_if_match(if_match, version)
@@ -165,7 +166,7 @@ class FileStore:
                     break
         return users
 
-    def update(self, user_id: str, changes: User, if_match: str | None) -> tuple[User, int]:
+    def update(self, user_id: str, changes: User, if_match: str) -> tuple[User, int]:
         while True:
             user, version = self.get(user_id)
             check_if_match(if_match, version)
@@ -181,17 +182,17 @@ class FileStore:
             # saw is gone (412); without, start again from the new current version.
             if new_email:
                 self.release(updated["email"])
-            if if_match is not None:
+            if if_match:
                 raise ApiError(412, "If-Match does not match the current ETag")
 
-    def delete(self, user_id: str, if_match: str | None) -> None:
+    def delete(self, user_id: str, if_match: str) -> None:
         while True:
             user, version = self.get(user_id)
             check_if_match(if_match, version)
             if self.write_version(user_id, version + 1, {"deleted": True}):
                 self.release(user["email"])
                 return
-            if if_match is not None:  # lost the race, as in update()
+            if if_match:  # lost the race, as in update()
                 raise ApiError(412, "If-Match does not match the current ETag")
 
     def ids(self) -> list[int]:
@@ -256,8 +257,12 @@ class FileStore:
 
 
 def parse_digits(text: str) -> int | None:
-    """The number that plain ASCII digits stand for, else None (so is more than 18 digits)."""
-    return int(text) if re.fullmatch(r"[0-9]{1,18}", text) else None
+    """The number that plain ASCII digits stand for; None for other text, and for more than 18
+    digits after the leading zeros (int() refuses over 4300 digits, and is slow long before)."""
+    if not DIGITS.fullmatch(text):
+        return None
+    significant = text.lstrip("0") or "0"
+    return int(significant) if len(significant) <= 18 else None
 
 
 def read_body(request: UsersRequestHandler) -> bytes:
@@ -331,8 +336,9 @@ def validate_user(fields: dict[str, Any], partial: bool) -> dict[str, str]:
     return checked
 
 
-def parse_limit(text: str) -> int:
-    if not text:  # absent or empty
+def parse_limit(text: str | None) -> int:
+    """The page size; an empty value (`?limit=`) is not a number, so it is refused like `abc`."""
+    if text is None:
         return DEFAULT_LIMIT
     limit = parse_digits(text)
     if limit is None or not 1 <= limit <= MAX_LIMIT:
@@ -340,14 +346,15 @@ def parse_limit(text: str) -> int:
     return limit
 
 
-def parse_cursor(text: str) -> int:
+def parse_cursor(text: str | None) -> int:
     """The id after which the page starts; 0 (before every id) on the first page."""
-    if not text:
+    if text is None:
         return 0
-    cursor = parse_digits(text)
-    if cursor is None:
+    if not DIGITS.fullmatch(text):  # empty included
         raise ApiError(400, "cursor is not valid")
-    return cursor
+    # Any digits are a cursor: one longer than any id could be is past every id (the empty page).
+    cursor = parse_digits(text)
+    return sys.maxsize if cursor is None else cursor
 
 
 # ---- Handlers -----------------------------------------------------------------------------
@@ -362,9 +369,10 @@ def create_user(request: UsersRequestHandler, user_id: str) -> Response:
 
 
 def list_users(request: UsersRequestHandler, user_id: str) -> Response:
-    query = parse_qs(request.path.partition("?")[2])  # drops empty values: `limit=` is no limit
-    limit = parse_limit(query.get("limit", [""])[0])
-    after_id = parse_cursor(query.get("cursor", [""])[0])
+    # keep_blank_values: without it parse_qs drops `limit=`, which would pass for no limit at all.
+    query = parse_qs(request.path.partition("?")[2], keep_blank_values=True)
+    limit = parse_limit(query.get("limit", [None])[0])
+    after_id = parse_cursor(query.get("cursor", [None])[0])
     users = request.store.list(after_id, limit + 1)  # one more than the page: is there a next?
     page, headers, next_cursor = users[:limit], {}, None
     if len(users) > limit:
@@ -376,8 +384,8 @@ def list_users(request: UsersRequestHandler, user_id: str) -> Response:
 def get_user(request: UsersRequestHandler, user_id: str) -> Response:
     user, version = request.store.get(user_id)
     etag = etag_for(version)
-    if_none_match = request.headers.get("If-None-Match")
-    if if_none_match is not None and etag_matches(if_none_match, etag, weak=True):
+    if_none_match = header_list(request, "If-None-Match")
+    if if_none_match and etag_matches(if_none_match, etag, weak=True):
         return 304, {"ETag": etag}, None  # the client's copy is current: no body
     return 200, {"ETag": etag}, user
 
@@ -385,7 +393,7 @@ def get_user(request: UsersRequestHandler, user_id: str) -> Response:
 def update_user(request: UsersRequestHandler, user_id: str) -> Response:
     body = read_body(request)
     check_content_type(request, ("application/json", "application/merge-patch+json"))
-    if_match = request.headers.get("If-Match")
+    if_match = header_list(request, "If-Match")
     # 404 and 412 come before any complaint about the body; the store checks both again, in
     # the same step as the write, because another request may change the user in between.
     _, version = request.store.get(user_id)
@@ -396,8 +404,13 @@ def update_user(request: UsersRequestHandler, user_id: str) -> Response:
 
 
 def delete_user(request: UsersRequestHandler, user_id: str) -> Response:
-    request.store.delete(user_id, request.headers.get("If-Match"))
+    request.store.delete(user_id, header_list(request, "If-Match"))
     return 204, {}, None
+
+
+def header_list(request: UsersRequestHandler, name: str) -> str:
+    """A header sent on several lines is one comma-separated list (RFC 9110, section 5.3)."""
+    return ", ".join(request.headers.get_all(name, []))
 
 
 def encode_json(value: Any) -> bytes:
@@ -448,6 +461,11 @@ class UsersRequestHandler(BaseHTTPRequestHandler):
 
     def dispatch(self) -> None:
         self.body_read = False
+        if self.headers.defects:
+            # A header line with no colon or no name: http.server would serve the request without
+            # it (and any line after it). Go and Node refuse such a request; so do we.
+            self.send_error(400, "request is not valid HTTP")
+            return
         try:
             status, headers, body = self.respond()
             if self.body_left_unread():
@@ -507,16 +525,20 @@ def stop(signum: int, frame: Any) -> None:
 
 
 def main() -> None:
+    # The port: first argument, else $PORT, else 0 (the OS picks any free port).
     text = sys.argv[1] if len(sys.argv) > 1 else os.environ.get("PORT") or "0"
     port = parse_digits(text)
     if port is None or port > 65535:
         sys.exit(f"users.py: the port must be a number from 0 (any free port) to 65535, "
                  f"not {text!r}")
-    directory = os.environ.get("USERS_STORE")
-    UsersRequestHandler.store = FileStore(directory) if directory else MemoryStore()
+    # SIGTERM (what process managers send) stops the server the way Ctrl-C does. Installed before
+    # listening: a launcher may send it the moment it reads the readiness line.
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    directory = os.environ.get("USERS_STORE")
+    UsersRequestHandler.store = FileStore(directory) if directory else MemoryStore()
     with UsersServer((HOST, port), UsersRequestHandler) as server:
+        # Exactly one readiness line: a launcher waits for it and reads the real port from it.
         print(f"listening on http://{HOST}:{server.server_port}", flush=True)
         server.serve_forever()
 

@@ -421,7 +421,12 @@ var store Store
 // Transfer-Encoding is present (RFC 9112, section 6.3), before this function runs.
 func readBody(r *http.Request) ([]byte, error) {
 	// A chunked body has no Content-Length either: refused, so the three servers stay alike.
-	if len(r.TransferEncoding) > 0 || len(r.Header.Values("Content-Length")) == 0 {
+	if len(r.TransferEncoding) > 0 {
+		// Close the connection rather than let net/http read the refused body to find where it
+		// ends: a body that is not really chunk-framed would hold the answer for 10 s.
+		return nil, apiError{411, "Content-Length is required", map[string]string{"Connection": "close"}}
+	}
+	if len(r.Header.Values("Content-Length")) == 0 {
 		return nil, errorf(411, "Content-Length is required")
 	}
 	if r.ContentLength > MAX_BODY_BYTES {
@@ -450,8 +455,9 @@ func checkContentType(r *http.Request, allowed ...string) error {
 // A map, never a struct: encoding/json matches struct fields case-insensitively and would take
 // {"EMAIL": ...} for an email. Nesting deeper than 10000 levels is a syntax error to its decoder.
 func parseObject(body []byte) (map[string]any, error) {
-	// encoding/json would silently put U+FFFD in place of invalid UTF-8: refuse it first.
-	if !utf8.Valid(body) {
+	// encoding/json would silently put U+FFFD in place of invalid UTF-8, and in place of a
+	// "\ud800" that is not half of a pair: refuse both first, as Python and Node do.
+	if !utf8.Valid(body) || hasLoneSurrogate(body) {
 		return nil, errInvalidJSON
 	}
 	decoder := json.NewDecoder(bytes.NewReader(body))
@@ -468,6 +474,42 @@ func parseObject(body []byte) (map[string]any, error) {
 		return nil, errorf(400, "body must be a JSON object")
 	}
 	return fields, nil
+}
+
+// JSON's "\ud800" is half of a UTF-16 pair, no character, with no UTF-8 form. hasLoneSurrogate
+// reports whether a \uD800-\uDFFF escape in body is not part of a pair (a high \uD800-\uDBFF
+// followed at once by a low \uDC00-\uDFFF). It need not know where strings start and end: a
+// backslash outside a string makes the body invalid JSON anyway.
+func hasLoneSurrogate(body []byte) bool {
+	for i := 0; i < len(body); i++ {
+		if body[i] != '\\' {
+			continue
+		}
+		switch unit := utf16Escape(body[i:]); {
+		case unit >= 0xD800 && unit <= 0xDBFF: // high: a low escape must come next
+			if low := utf16Escape(body[i+6:]); low < 0xDC00 || low > 0xDFFF {
+				return true
+			}
+			i += 11 // past the pair
+		case unit >= 0xDC00 && unit <= 0xDFFF: // low, with no high before it
+			return true
+		default:
+			i++ // past the escaped character: in "\\ud800" the second backslash escapes nothing
+		}
+	}
+	return false
+}
+
+// utf16Escape is the code unit of the \uXXXX escape text starts with, or -1 if there is none.
+func utf16Escape(text []byte) int {
+	if len(text) < 6 || text[0] != '\\' || text[1] != 'u' {
+		return -1
+	}
+	unit, err := strconv.ParseUint(string(text[2:6]), 16, 16)
+	if err != nil {
+		return -1
+	}
+	return int(unit)
 }
 
 // The field as a string; ok is false if a PATCH (partial) leaves it out.
@@ -530,10 +572,9 @@ func validateUser(fields map[string]any, partial bool) (map[string]string, error
 	return changes, nil
 }
 
-// An empty query value counts as absent (?limit= is the default page size).
-func parseLimit(query url.Values) (int, error) {
-	raw := query.Get("limit")
-	if raw == "" {
+// The page size; an empty value (?limit=) is not a number, so it is refused like "abc".
+func parseLimit(raw string, present bool) (int, error) {
+	if !present {
 		return DEFAULT_LIMIT, nil
 	}
 	if !DIGITS.MatchString(raw) || atoi(raw) < 1 || atoi(raw) > MAX_LIMIT {
@@ -543,15 +584,37 @@ func parseLimit(query url.Values) (int, error) {
 }
 
 // The cursor is the id of the last user of the previous page; the first page has none (0).
-func parseCursor(query url.Values) (int, error) {
-	raw := query.Get("cursor")
-	if raw == "" {
+func parseCursor(raw string, present bool) (int, error) {
+	if !present {
 		return 0, nil
 	}
-	if !DIGITS.MatchString(raw) {
+	if !DIGITS.MatchString(raw) { // empty included
 		return 0, errorf(400, "cursor is not valid")
 	}
+	// Any digits are a cursor: one longer than any id could be is past every id (the empty page).
 	return atoi(raw), nil
+}
+
+// queryValue is the first value of the query parameter name, and whether it is there at all
+// (?limit= is there, with the value ""). url.ParseQuery would drop a pair holding a ";" or a bad
+// %-escape, and ?limit=5;x=1 would pass for no limit: this keeps them, as Python's parse_qs and
+// Node's URLSearchParams do, so they are refused as bad values.
+func queryValue(query, name string) (string, bool) {
+	for _, pair := range strings.Split(query, "&") {
+		key, value, _ := strings.Cut(pair, "=")
+		if unescape(key) == name {
+			return unescape(value), true
+		}
+	}
+	return "", false
+}
+
+// unescape decodes %XX and + like a form; text with a bad %-escape stays as it is.
+func unescape(text string) string {
+	if plain, err := url.QueryUnescape(text); err == nil {
+		return plain
+	}
+	return text
 }
 
 // ---- Handlers ----
@@ -596,12 +659,13 @@ type listPage struct {
 }
 
 func listUsers(r *http.Request, _ string) (response, error) {
-	query := r.URL.Query()
-	limit, err := parseLimit(query)
+	// The query as sent, read the way Python's parse_qs and Node's URLSearchParams read it.
+	_, query, _ := strings.Cut(r.RequestURI, "?")
+	limit, err := parseLimit(queryValue(query, "limit"))
 	if err != nil {
 		return response{}, err
 	}
-	afterID, err := parseCursor(query)
+	afterID, err := parseCursor(queryValue(query, "cursor"))
 	if err != nil {
 		return response{}, err
 	}
@@ -624,7 +688,7 @@ func getUser(r *http.Request, id string) (response, error) {
 	}
 	headers := map[string]string{"ETag": etag(version)}
 	// The client's copy is current: say so in a few bytes instead of sending the user again.
-	ifNoneMatch := headerList(r, "If-None-Match")
+	ifNoneMatch := headerList(r, "If-None-Match") // empty or missing: no condition
 	if ifNoneMatch != "" && etagMatches(ifNoneMatch, etag(version), true) {
 		return response{304, headers, nil}, nil
 	}
@@ -693,6 +757,11 @@ func sendJSON(w http.ResponseWriter, r *http.Request, res response) {
 	for name, value := range res.headers {
 		w.Header()[name] = []string{value} // as written: Header().Set would send ETag as "Etag"
 	}
+	if res.headers["Connection"] == "close" {
+		// Even so, net/http reads up to 256 KB of an unread body before it closes the connection,
+		// and a "chunked" body that is not chunk-framed holds it there for 10 s: stop reading now.
+		http.NewResponseController(w).SetReadDeadline(time.Now())
+	}
 	if res.body == nil { // 204 and 304: no body, no Content-Length
 		w.WriteHeader(res.status)
 		return
@@ -758,6 +827,10 @@ func main() {
 	if port == "" {
 		port = "0"
 	}
+	// SIGTERM (what process managers send) stops the server the way Ctrl-C does. Installed before
+	// listening: a launcher may send it the moment it reads the readiness line.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	if dir := os.Getenv("USERS_STORE"); dir != "" {
 		store = newFileStore(dir)
 	} else {
@@ -777,9 +850,6 @@ func main() {
 	}
 	// Exactly one readiness line: a launcher waits for it and reads the real port from it.
 	fmt.Printf("listening on http://%s\n", listener.Addr())
-	// SIGTERM (what process managers send) stops the server the way Ctrl-C does.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	go func() {
 		if err := server.Serve(listener); err != http.ErrServerClosed {
 			log.Fatal(err)
