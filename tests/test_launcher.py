@@ -173,3 +173,17 @@ def test_a_go_build_error_is_shown_in_full(scratch):
         serve("go", scratch)
     assert "main.go:4:2: undefined: undefinedThing" in str(error.value)
     assert not binary_for(scratch).exists()
+
+
+def test_the_guardian_spares_a_process_that_reused_a_server_pid():
+    """Process ids are reused: a registered server that ended on its own may have left its number to
+    another program by the time the guardian acts. The guardian checks the start time first."""
+    bystander = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"], start_new_session=True)
+    guardian = subprocess.Popen([sys.executable, str(ROOT / "workbook" / "guardian.py")],
+                                stdin=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        guardian.communicate(f"+{bystander.pid} 12345\n", timeout=10)  # registered with another start time
+        assert bystander.poll() is None
+    finally:
+        bystander.kill()
+        bystander.wait()

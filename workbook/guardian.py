@@ -1,7 +1,10 @@
 """Stops the servers of a process that died without stopping them.
 
 The launcher starts one guardian per Python process and keeps a pipe to its standard input, telling
-it "+PGID" for each server it starts and "-PGID" for each it stops. When the launcher's process ends
+it "+PGID START" for each server it starts and "-PGID" for each it stops. START is when the process
+began (from /proc, "0" where there is none): process ids are reused, and a server that ended on its
+own may have left its number to an unrelated program by the time the guardian acts, so the
+guardian stops only a group whose leader still has the start time it was told. When the launcher's process ends
 in any way (a normal exit, an exception, a kernel restart, even SIGKILL) the pipe closes, the
 guardian reads end-of-file, and it stops every server still listed. It runs in a session of its
 own, so whatever kills the launcher's process group does not kill the guardian first.
@@ -11,6 +14,20 @@ import os
 import signal
 import sys
 import time
+
+
+def start_time(pid: int) -> str:
+    """When process `pid` started, in clock ticks since boot; "0" if unknown or not running."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        return "0"
+
+
+def still_ours(group: int, started: str) -> bool:
+    """True unless the group's number now belongs to another process than the one registered."""
+    return started == "0" or start_time(group) == started
 
 
 def stop_groups(groups: set[int], grace: float = 2.0) -> None:
@@ -41,14 +58,14 @@ def _alive(group: int) -> bool:
 
 def main() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    groups: set[int] = set()
+    groups: dict[int, str] = {}
     for line in sys.stdin:
-        sign, group = line[:1], int(line[1:])
+        sign, fields = line[:1], line[1:].split()
         if sign == "+":
-            groups.add(group)
-        else:
-            groups.discard(group)
-    stop_groups(groups)
+            groups[int(fields[0])] = fields[1]
+        elif sign == "-":
+            groups.pop(int(fields[0]), None)
+    stop_groups({group for group, started in groups.items() if still_ours(group, started)})
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ import weakref
 from pathlib import Path
 
 from .build import build_go
+from .guardian import start_time
 from .paths import ROOT, SERVERS
 from .toolchain import require
 
@@ -140,7 +141,7 @@ class Server:
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             start_new_session=True,  # its own process group: stop() reaches any children too
         )
-        _Guardian.tell(f"+{self._process.pid}")
+        _Guardian.tell(f"+{self._process.pid} {start_time(self._process.pid)}")
         self._finalizer = weakref.finalize(self, _stop_process, self._process)
         self._readers = [
             threading.Thread(target=self._read, args=(stream,), daemon=True)
