@@ -56,8 +56,10 @@ setup: $(INSTALLED) $(GO_BUILT) $(TOOL_STAMPS) ## create .venv, install requirem
 lab: setup ## set everything up and open the lessons in JupyterLab
 	$(VENV)/bin/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root)
 
+# Two workers, one test file each at a time (--dist loadfile keeps a notebook's cells together,
+# which nbval needs): most tests wait on servers, so this halves the wall time on two cores.
 test: setup ## run every check: notebooks (nbval), servers, launcher, exercises
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadfile
 
 check: setup ## grade your exercise: make check EX=03 IN=go
 	@$(PY) -m workbook.checker $(EX) $(IN) $(if $(SOLUTION),--solution)
