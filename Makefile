@@ -71,5 +71,5 @@ bench: setup ## measure start-up, builds, load, checks (ONLY="lessons workflow" 
 	$(PY) -m workbook.bench $(ONLY)
 
 clean: ## remove everything generated (.venv, .build, caches)
-	rm -rf $(VENV) .build .pytest_cache
+	rm -rf $(VENV) .build .pytest_cache _scratch
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
