@@ -78,13 +78,7 @@ def raw(srv, data: bytes):
 
 def raw_json(exchange) -> tuple[int | None, dict, bytes]:
     """The status, headers (lower-case names) and body of a raw response."""
-    head, _, body = exchange.received.partition(b"\r\n\r\n")
-    lines = head.decode("latin-1").split("\r\n")
-    headers = {}
-    for line in lines[1:]:
-        name, _, value = line.partition(":")
-        headers[name.strip().lower()] = value.strip()
-    return exchange.status, headers, body
+    return exchange.status, exchange.headers, exchange.body
 
 
 def assert_raw_error(exchange, status: int, message: str) -> None:

@@ -130,16 +130,6 @@ def expect_error(ex: Exchange, status: int, message: str, *shown: Shown) -> None
     expect(json_body(ex, f"the JSON body {wanted}") == {"error": message}, f"the body {wanted}", *shown, ex)
 
 
-def split_response(raw: RawExchange) -> tuple[dict[str, str], bytes]:
-    """The headers (lower-case names) and the body bytes of the one response in a raw exchange."""
-    head, _, body = raw.received.partition(b"\r\n\r\n")
-    headers = {}
-    for line in head.decode("latin-1").split("\r\n")[1:]:
-        name, _, value = line.partition(":")
-        headers[name.strip().lower()] = value.strip()
-    return headers, body
-
-
 @dataclass
 class Check:
     """One check: a title (what passing means), the hint to show when it fails, the function."""

@@ -35,9 +35,8 @@ def status_line(raw: RawExchange) -> str:
 
 def body_of(raw: RawExchange) -> bytes:
     """The bytes after the blank line that ends the response head (de-chunked if need be)."""
-    body = raw.received.partition(b"\r\n\r\n")[2]
-    head = raw.received.partition(b"\r\n\r\n")[0].lower()
-    if b"\r\ntransfer-encoding: chunked" in head:
+    body = raw.body
+    if raw.headers.get("transfer-encoding", "").lower() == "chunked":
         unchunked = b""
         while body:
             size_line, _, rest = body.partition(b"\r\n")

@@ -142,6 +142,18 @@ class RawExchange:
         parts = self.received.split(b" ", 2)
         return int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
 
+    @property
+    def headers(self) -> dict[str, str]:
+        """The response's headers, names in lower case (a repeated header: its last value)."""
+        head = self.received.partition(b"\r\n\r\n")[0].decode("latin-1")
+        fields = (line.partition(":") for line in head.split("\r\n")[1:])
+        return {name.strip().lower(): value.strip() for name, _, value in fields}
+
+    @property
+    def body(self) -> bytes:
+        """Every byte after the blank line that ends the response head, as it came."""
+        return self.received.partition(b"\r\n\r\n")[2]
+
 
 def raw_request(url: str, data: bytes, *, timeout: float = 3.0) -> RawExchange:
     """Send exact bytes to the server at `url`; return when one response is in or it closes."""

@@ -1,6 +1,6 @@
 """Checks of exercise 03: one resource, /greeting, that answers each method the way HTTP says."""
 
-from workbook.checker import Context, check_that, expect, split_response
+from workbook.checker import Context, check_that, expect
 
 GREETING = "Hello, World!\n"
 ALLOW = ["GET", "HEAD", "PUT"]
@@ -27,7 +27,7 @@ def head_greeting(ctx: Context) -> None:
     # Raw bytes, and the server closes the connection after its answer, so any body it sends
     # after the headers is seen here (a client library would hide it).
     head = ctx.raw(b"HEAD /greeting HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-    headers, body = split_response(head)
+    headers, body = head.headers, head.body
     expect(head.status == get.response.status_code == 200, "status 200, as for GET", head)
     for name in ("Content-Type", "Content-Length"):
         wanted = get.response.headers.get(name)

@@ -1,6 +1,6 @@
 """Checks of exercise 04: one note, /note, with an ETag, If-None-Match (304) and If-Match (412)."""
 
-from workbook.checker import Context, check_that, expect, split_response
+from workbook.checker import Context, check_that, expect
 from workbook.wire import Exchange
 
 NOTE = "Water the plants.\n"
@@ -37,7 +37,7 @@ def not_modified(ctx: Context) -> None:
     # Raw bytes and Connection: close, so any body sent after the headers is seen here.
     ex = ctx.raw(b"GET /note HTTP/1.1\r\nHost: 127.0.0.1\r\nIf-None-Match: " + etag.encode()
                  + b"\r\nConnection: close\r\n\r\n")
-    headers, body = split_response(ex)
+    headers, body = ex.headers, ex.body
     expect(ex.status == 304, f"status 304 Not Modified: the client's copy ({etag}) is current", ex)
     expect(headers.get("etag") == etag, f"the header ETag: {etag} (it tells a cache which copy is good)", ex)
     expect(body == b"", "nothing after the headers: a 304 has no body", ex, got=f"{len(body)} bytes of body")

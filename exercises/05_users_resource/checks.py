@@ -3,7 +3,7 @@
 import itertools
 import json
 
-from workbook.checker import Context, check_that, expect, expect_error, json_body, split_response
+from workbook.checker import Context, check_that, expect, expect_error, json_body
 from workbook.wire import Exchange
 
 JSON = {"Content-Type": "application/json"}
@@ -100,7 +100,7 @@ def delete_user(ctx: Context) -> None:
     path = f"/users/{user['id']}"
     # Raw bytes and Connection: close, so any body sent after the headers is seen here.
     ex = ctx.raw(f"DELETE {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode())
-    _, body = split_response(ex)
+    body = ex.body
     expect(ex.status == 204, "status 204 No Content", ex)
     expect(body == b"", "nothing after the headers: a 204 has no body", ex, got=f"{len(body)} bytes of body")
     expect_error(ctx.request("GET", path), 404, "user not found", ex)
