@@ -5,7 +5,6 @@ languages."""
 import http.client
 from concurrent.futures import ThreadPoolExecutor
 
-import pytest
 import requests
 
 from workbook import LANGUAGES, serve

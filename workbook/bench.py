@@ -11,7 +11,6 @@ why they are measured here, on demand, and never asserted by a test.
 from __future__ import annotations
 
 import os
-import shutil
 import statistics
 import subprocess
 import sys

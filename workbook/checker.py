@@ -33,7 +33,7 @@ from typing import Callable, Iterator
 import requests
 
 from .build import BuildError
-from .launcher import LANGUAGES, Server, ServerError, free_port, serve, source_of
+from .launcher import LANGUAGES, Server, ServerError, serve
 from .paths import EXERCISES, ROOT, SOLUTIONS
 from .toolchain import ToolchainError
 from .wire import Exchange, RawExchange, exchange, raw_request
