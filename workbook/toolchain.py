@@ -38,8 +38,13 @@ def version_of(tool: str) -> tuple[int, ...] | None:
     return (int(found.group(1)), int(found.group(2))) if found else None
 
 
+_found_enough: set = set()  # tools already checked in this process: one check, not one per launch
+
+
 def require(tool: str) -> None:
     """Raise ToolchainError naming the tool and its minimum version unless it is installed."""
+    if tool in _found_enough:
+        return
     minimum, _, url = MINIMUM[tool]
     wanted = ".".join(map(str, minimum))
     found = version_of(tool)
@@ -48,6 +53,7 @@ def require(tool: str) -> None:
     if found < minimum:
         have = ".".join(map(str, found))
         raise ToolchainError(f"{tool} {wanted}+ is needed but {have} is installed: upgrade it from {url}")
+    _found_enough.add(tool)
 
 
 def main(tools: list[str]) -> int:
