@@ -25,6 +25,8 @@ const MAX_NAME = 100;
 const EMAIL_PATTERN = /^[^@ \t\r\n]+@[^@ \t\r\n]+$/;
 const ALLOW_COLLECTION = "GET, HEAD, POST";
 const ALLOW_ITEM = "GET, HEAD, PATCH, DELETE";
+const CREATE_TYPES = ["application/json"];
+const UPDATE_TYPES = ["application/json", "application/merge-patch+json"];
 
 // ---- Errors ----
 
@@ -40,7 +42,7 @@ class ApiError extends Error {
 // ---- Store ----
 
 // Version n of a user is the strong ETag "vn".
-function etag(version) {
+function etagFor(version) {
   return `"v${version}"`;
 }
 
@@ -56,7 +58,7 @@ function etagMatches(header, tag, weak) {
 
 // An empty or missing If-Match means "whatever the version": the update is unconditional.
 function checkIfMatch(ifMatch, version) {
-  if (ifMatch && !etagMatches(ifMatch, etag(version), false)) {
+  if (ifMatch && !etagMatches(ifMatch, etagFor(version), false)) {
     throw new ApiError(412, "If-Match does not match the current ETag");
   }
 }
@@ -116,18 +118,6 @@ class MemoryStore {
   }
 }
 
-// Runs one step that creates a path (mkdir, link, open with "wx"): true if this call created it,
-// false if it already existed (EEXIST: another process got there first).
-function createdHere(create) {
-  try {
-    create();
-    return true;
-  } catch (err) {
-    if (err.code === "EEXIST") return false;
-    throw err;
-  }
-}
-
 // FileStore keeps the users in a directory that any number of processes share; the layout and the
 // algorithm are in servers/README.md, "Sharing state between processes". Every write creates a
 // file in one step that fails if it exists (mkdir, link, open with "wx"): that failure is the
@@ -142,7 +132,7 @@ class FileStore {
 
   create(email, name) {
     const id = this.allocateId();
-    if (!this.claimEmail(email, id)) throw new ApiError(409, "email is already in use");
+    if (!this.claim(email, id)) throw new ApiError(409, "email is already in use");
     const user = { id, email, name };
     this.writeVersion(id, 1, user);
     return [user, 1];
@@ -171,16 +161,16 @@ class FileStore {
       checkIfMatch(ifMatch, version);
       const user = { ...current, ...changes };
       const newEmail = user.email !== current.email;
-      if (newEmail && !this.claimEmail(user.email, id)) {
+      if (newEmail && !this.claim(user.email, id)) {
         throw new ApiError(409, "email is already in use");
       }
       if (this.writeVersion(id, version + 1, user)) {
-        if (newEmail) this.releaseEmail(current.email);
+        if (newEmail) this.release(current.email);
         return [user, version + 1];
       }
       // Another process wrote version + 1 first. With If-Match the client asked for the version
       // it saw, which is gone: 412. Without it, read the new version and apply the patch again.
-      if (newEmail) this.releaseEmail(user.email);
+      if (newEmail) this.release(user.email);
       if (ifMatch) throw new ApiError(412, "If-Match does not match the current ETag");
     }
   }
@@ -190,7 +180,7 @@ class FileStore {
       const [current, version] = this.get(id);
       checkIfMatch(ifMatch, version);
       if (this.writeVersion(id, version + 1, { deleted: true })) {
-        this.releaseEmail(current.email);
+        this.release(current.email);
         return;
       }
       if (ifMatch) throw new ApiError(412, "If-Match does not match the current ETag");
@@ -209,9 +199,14 @@ class FileStore {
 
   // mkdir is the allocation: it fails with EEXIST if another process took that id first.
   allocateId() {
-    let next = this.ids().reduce((highest, id) => Math.max(highest, Number(id)), 0) + 1;
-    while (!createdHere(() => fs.mkdirSync(this.file("users", String(next))))) next++;
-    return String(next);
+    for (let next = this.ids().reduce((highest, id) => Math.max(highest, Number(id)), 0) + 1; ; next++) {
+      try {
+        fs.mkdirSync(this.file("users", String(next)));
+        return String(next);
+      } catch (err) {
+        if (err.code !== "EEXIST") throw err;
+      }
+    }
   }
 
   // The user and its version from the highest <n>.json, or null if there is no such user.
@@ -227,34 +222,47 @@ class FileStore {
     const versions = names.filter((name) => /^[1-9][0-9]*\.json$/.test(name));
     if (versions.length === 0) return null;
     const version = versions.reduce((highest, name) => Math.max(highest, parseInt(name, 10)), 0);
-    const record = JSON.parse(fs.readFileSync(this.file("users", id, `${version}.json`), "utf8"));
+    const record = JSON.parse(fs.readFileSync(this.versionPath(id, version), "utf8"));
     if (record.deleted) return null;
     return [{ id: record.id, email: record.email, name: record.name }, version];
   }
 
-  // Written whole under tmp/, then linked into place: readers never see half a version, and the
-  // link fails (false) if another process wrote this version first.
+  // Version n of a user, written once: false if another process wrote version n first.
   writeVersion(id, version, record) {
-    const tmp = this.file("tmp", `${process.pid}-${crypto.randomUUID()}.json`);
-    fs.writeFileSync(tmp, JSON.stringify(record) + "\n", { flag: "wx" });
-    try {
-      return createdHere(() => fs.linkSync(tmp, this.file("users", id, `${version}.json`)));
-    } finally {
-      fs.unlinkSync(tmp);
-    }
+    return this.writeOnce(this.versionPath(id, version), JSON.stringify(record) + "\n");
+  }
+
+  versionPath(id, version) {
+    return this.file("users", id, `${version}.json`);
+  }
+
+  // Whoever creates emails/<sha256 of the email> owns the email; the file holds the id.
+  claim(email, id) {
+    return this.writeOnce(this.emailPath(email), id);
+  }
+
+  release(email) {
+    fs.rmSync(this.emailPath(email), { force: true });
   }
 
   emailPath(email) {
     return this.file("emails", crypto.createHash("sha256").update(email, "utf8").digest("hex"));
   }
 
-  // Opening with "wx" fails if the file exists: whoever creates it owns the email.
-  claimEmail(email, id) {
-    return createdHere(() => fs.writeFileSync(this.emailPath(email), id, { flag: "wx" }));
-  }
-
-  releaseEmail(email) {
-    fs.rmSync(this.emailPath(email), { force: true });
+  // Written whole under tmp/, then linked into place: readers never see half a file, and the link
+  // fails with EEXIST (false) if another process created the path first.
+  writeOnce(target, data) {
+    const tmp = this.file("tmp", `${process.pid}-${crypto.randomUUID()}`);
+    fs.writeFileSync(tmp, data, { flag: "wx" });
+    try {
+      fs.linkSync(tmp, target);
+      return true;
+    } catch (err) {
+      if (err.code === "EEXIST") return false;
+      throw err;
+    } finally {
+      fs.unlinkSync(tmp);
+    }
   }
 }
 
@@ -269,19 +277,26 @@ async function readBody(req) {
   const length = req.headers["content-length"];
   // A chunked body has no Content-Length either: refused, so the three servers stay alike.
   if (length === undefined) throw new ApiError(411, "Content-Length is required");
-  if (Number(length) > MAX_BODY_BYTES) throw new ApiError(413, "body must be at most 16384 bytes");
+  if (Number(length) > MAX_BODY_BYTES) throw new ApiError(413, `body must be at most ${MAX_BODY_BYTES} bytes`);
   return new Promise((resolve, reject) => {
     const chunks = [];
     let size = 0;
     req.on("data", (chunk) => {
       // Never keep more than the limit in memory, whatever the client claimed.
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) reject(new ApiError(413, "body must be at most 16384 bytes"));
+      if (size > MAX_BODY_BYTES) reject(new ApiError(413, `body must be at most ${MAX_BODY_BYTES} bytes`));
       else chunks.push(chunk);
     });
     req.on("end", () => resolve(Buffer.concat(chunks)));
     req.on("close", () => reject(new Error("the client closed the connection")));
   });
+}
+
+// The body of a POST or PATCH, once its length and media type pass (400, 411, 413, 415).
+async function readJson(req, allowed) {
+  const body = await readBody(req);
+  checkContentType(req, allowed);
+  return body;
 }
 
 // Parameters such as "; charset=utf-8" are allowed, and media types are case-insensitive.
@@ -346,7 +361,7 @@ function validateUser(fields, partial) {
   if (email !== undefined) {
     // Lengths count code points: [...s] splits by code point, s.length counts UTF-16 units.
     if ([...email].length > MAX_EMAIL) {
-      throw new ApiError(400, "email must be at most 254 characters");
+      throw new ApiError(400, `email must be at most ${MAX_EMAIL} characters`);
     }
     if (!EMAIL_PATTERN.test(email)) {
       throw new ApiError(400, "email must look like name@example.com");
@@ -357,11 +372,17 @@ function validateUser(fields, partial) {
   if (name !== undefined) {
     const length = [...name].length;
     if (length < 1 || length > MAX_NAME) {
-      throw new ApiError(400, "name must be 1 to 100 characters");
+      throw new ApiError(400, `name must be 1 to ${MAX_NAME} characters`);
     }
     changes.name = name;
   }
   return changes;
+}
+
+// The checked fields of a POST body, or of a PATCH body when partial: create and update decode
+// their bodies here, one path.
+function decodeUser(body, partial) {
+  return validateUser(parseObject(body), partial);
 }
 
 // The page size; an empty value (?limit=) is not a number, so it is refused like "abc".
@@ -369,7 +390,7 @@ function parseLimit(raw) {
   if (raw === null) return DEFAULT_LIMIT; // absent
   const limit = /^[0-9]+$/.test(raw) ? Number(raw) : 0;
   if (limit < 1 || limit > MAX_LIMIT) {
-    throw new ApiError(400, "limit must be an integer from 1 to 100");
+    throw new ApiError(400, `limit must be an integer from 1 to ${MAX_LIMIT}`);
   }
   return limit;
 }
@@ -386,17 +407,16 @@ function parseCursor(raw) {
 
 // Each handler returns [status, headers, body]; body null means no body at all (204, 304).
 
-async function createUser(req) {
-  const body = await readBody(req);
-  checkContentType(req, ["application/json"]);
-  const fields = validateUser(parseObject(body), false);
+async function createUser(req, id) {
+  const fields = decodeUser(await readJson(req, CREATE_TYPES), false);
   const [user, version] = store.create(fields.email, fields.name);
-  return [201, { Location: `/users/${user.id}`, ETag: etag(version) }, user];
+  return [201, { Location: `/users/${user.id}`, ETag: etagFor(version) }, user];
 }
 
-function listUsers(req, query) {
+function listUsers(req, id) {
   // get() is null for a parameter that is absent, "" for ?limit= (refused, not the default).
-  const params = new URLSearchParams(query);
+  const mark = req.url.indexOf("?");
+  const params = new URLSearchParams(mark === -1 ? "" : req.url.slice(mark + 1));
   const limit = parseLimit(params.get("limit"));
   const afterId = parseCursor(params.get("cursor"));
   // Ask for one more than the page: if it exists, there is a next page.
@@ -408,30 +428,36 @@ function listUsers(req, query) {
   return [200, headers, { users: page, next_cursor: nextCursor }];
 }
 
-function getUser(req, query, id) {
+function getUser(req, id) {
   const [user, version] = store.get(id);
-  const ifNoneMatch = req.headers["if-none-match"]; // empty or missing: no condition
+  const ifNoneMatch = headerList(req, "if-none-match"); // empty or missing: no condition
   // The client's copy is current: say so in a few bytes instead of sending the user again.
-  if (ifNoneMatch && etagMatches(ifNoneMatch, etag(version), true)) {
-    return [304, { ETag: etag(version) }, null];
+  if (ifNoneMatch && etagMatches(ifNoneMatch, etagFor(version), true)) {
+    return [304, { ETag: etagFor(version) }, null];
   }
-  return [200, { ETag: etag(version) }, user];
+  return [200, { ETag: etagFor(version) }, user];
 }
 
-async function updateUser(req, query, id) {
-  const body = await readBody(req);
-  checkContentType(req, ["application/json", "application/merge-patch+json"]);
-  const ifMatch = req.headers["if-match"];
-  // The README's order: the user exists (404), then If-Match (412), then the body (400).
+async function updateUser(req, id) {
+  const body = await readJson(req, UPDATE_TYPES);
+  const ifMatch = headerList(req, "if-match");
+  // 404 and 412 come before any complaint about the body; the store checks both again, in the
+  // same step as the write, because another request may change the user in between.
   checkIfMatch(ifMatch, store.get(id)[1]);
-  const changes = validateUser(parseObject(body), true);
+  const changes = decodeUser(body, true);
   const [user, version] = store.update(id, changes, ifMatch);
-  return [200, { ETag: etag(version) }, user];
+  return [200, { ETag: etagFor(version) }, user];
 }
 
-function deleteUser(req, query, id) {
-  store.delete(id, req.headers["if-match"]);
+function deleteUser(req, id) {
+  store.delete(id, headerList(req, "if-match"));
   return [204, {}, null];
+}
+
+// A header sent on several lines is one comma-separated list (RFC 9110, section 5.3); Node
+// already joins If-Match and If-None-Match lines with ", " (headersDistinct would keep them apart).
+function headerList(req, name) {
+  return req.headers[name] ?? "";
 }
 
 // Compact JSON, UTF-8, non-ASCII as is, then a newline; always with a Content-Length.
@@ -448,40 +474,42 @@ function sendJson(res, status, headers, body) {
 
 // ---- Routing ----
 
-// Path first (404), then method (405 with Allow). HEAD runs the GET handler.
+const COLLECTION_HANDLERS = { GET: listUsers, HEAD: listUsers, POST: createUser };
+const ITEM_HANDLERS = { GET: getUser, HEAD: getUser, PATCH: updateUser, DELETE: deleteUser };
+
+// The handler for a request and the user id in its path: the path decides 404, then 405.
 function route(method, urlPath) {
-  let handlers, allow;
+  const segments = urlPath.split("/");
+  let handlers, allow, id;
   if (urlPath === "/users") {
-    handlers = { GET: listUsers, HEAD: listUsers, POST: createUser };
-    allow = ALLOW_COLLECTION;
-  } else if (/^\/users\/[^/]+$/.test(urlPath)) {
-    handlers = { GET: getUser, HEAD: getUser, PATCH: updateUser, DELETE: deleteUser };
-    allow = ALLOW_ITEM;
+    [handlers, allow, id] = [COLLECTION_HANDLERS, ALLOW_COLLECTION, ""];
+  } else if (segments.length === 3 && segments[1] === "users" && segments[2] !== "") {
+    [handlers, allow, id] = [ITEM_HANDLERS, ALLOW_ITEM, segments[2]];
   } else {
     throw new ApiError(404, "not found");
   }
   if (!Object.hasOwn(handlers, method)) {
     throw new ApiError(405, "method not allowed", { Allow: allow });
   }
-  return handlers[method];
+  return [handlers[method], id];
 }
 
 // Node calls this for every request its parser accepts, whatever the method or path.
 async function handle(req, res) {
-  const mark = req.url.indexOf("?");
-  const urlPath = mark === -1 ? req.url : req.url.slice(0, mark);
-  const query = mark === -1 ? "" : req.url.slice(mark + 1);
   try {
-    const handler = route(req.method, urlPath);
-    const [status, headers, body] = await handler(req, query, urlPath.slice("/users/".length));
+    // req.url is the target as sent, query included, like Python's requestline and Go's RequestURI.
+    const [handler, id] = route(req.method, req.url.split("?")[0]);
+    const [status, headers, body] = await handler(req, id);
     sendJson(res, status, headers, body);
   } catch (err) {
     if (err instanceof ApiError) {
       return sendJson(res, err.status, err.headers, { error: err.message });
     }
     if (req.destroyed) return; // the client went away while sending its body: nobody to answer
+    // Not the client's fault (a bug, a broken store): log it, answer the documented 500, and
+    // close the connection, since the request may be half read. Serving goes on.
     console.error(err);
-    sendJson(res, 500, {}, { error: "internal server error" });
+    sendJson(res, 500, { Connection: "close" }, { error: "internal server error" });
   }
 }
 

@@ -17,10 +17,12 @@ import signal
 import sys
 import tempfile
 import threading
+import traceback
+from collections.abc import Callable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import parse_qs
 
 # ---- Constants ----------------------------------------------------------------------------
@@ -35,6 +37,8 @@ EMAIL_PATTERN = re.compile(r"^[^@ \t\r\n]+@[^@ \t\r\n]+$")
 DIGITS = re.compile(r"[0-9]+")  # ASCII only: str.isdigit() would also take "٣" and "²"
 ALLOW_COLLECTION = "GET, HEAD, POST"
 ALLOW_ITEM = "GET, HEAD, PATCH, DELETE"
+CREATE_TYPES = ("application/json",)
+UPDATE_TYPES = ("application/json", "application/merge-patch+json")
 
 User = dict[str, str]  # {"id": ..., "email": ..., "name": ...}, keys in this order
 Response = tuple[int, dict[str, str], Any]  # status, extra headers, body (None: no body)
@@ -84,17 +88,17 @@ class MemoryStore:
         # (re-entrant, so that update() and delete() can call get()).
         self.lock = threading.RLock()
         self.users: dict[str, tuple[User, int]] = {}  # id -> (user, version), in creation order
-        self.emails: dict[str, str] = {}  # email -> id of the user who has it
+        self.owners: dict[str, str] = {}  # email -> id of the user who has it
         self.last_id = 0
 
     def create(self, email: str, name: str) -> tuple[User, int]:
         with self.lock:
             self.last_id += 1  # used up even if the email is taken, exactly like FileStore
-            if email in self.emails:
+            if email in self.owners:
                 raise ApiError(409, "email is already in use")
             user = {"id": str(self.last_id), "email": email, "name": name}
             self.users[user["id"]] = (user, 1)
-            self.emails[email] = user["id"]
+            self.owners[email] = user["id"]
             return user, 1
 
     def get(self, user_id: str) -> tuple[User, int]:
@@ -114,10 +118,10 @@ class MemoryStore:
             check_if_match(if_match, version)
             updated = {**user, **changes}
             if updated["email"] != user["email"]:
-                if updated["email"] in self.emails:
+                if updated["email"] in self.owners:
                     raise ApiError(409, "email is already in use")
-                del self.emails[user["email"]]
-                self.emails[updated["email"]] = user_id
+                del self.owners[user["email"]]
+                self.owners[updated["email"]] = user_id
             self.users[user_id] = (updated, version + 1)
             return updated, version + 1
 
@@ -126,7 +130,7 @@ class MemoryStore:
             user, version = self.get(user_id)
             check_if_match(if_match, version)
             del self.users[user_id]
-            del self.emails[user["email"]]
+            del self.owners[user["email"]]
 
 
 class FileStore:
@@ -221,25 +225,29 @@ class FileStore:
         if not versions:  # being created, or its create lost the email (409)
             return None, 0
         version = max(versions)
-        stored = json.loads((folder / f"{version}.json").read_bytes())
+        stored = json.loads(self.version_path(user_id, version).read_bytes())
         if stored.get("deleted"):
             return None, version
         return {"id": user_id, "email": stored["email"], "name": stored["name"]}, version
 
-    def write_version(self, user_id: str, version: int, content: dict[str, Any]) -> bool:
-        path = self.root / "users" / user_id / f"{version}.json"
-        return self.create_file(path, encode_json(content))
+    def write_version(self, user_id: str, version: int, record: dict[str, Any]) -> bool:
+        """Version n of a user, written once: False if another process wrote version n first."""
+        return self.write_once(self.version_path(user_id, version), encode_json(record))
+
+    def version_path(self, user_id: str, version: int) -> Path:
+        return self.root / "users" / user_id / f"{version}.json"
 
     def claim(self, email: str, user_id: str) -> bool:
-        return self.create_file(self.claim_path(email), user_id.encode())
+        """Whoever creates emails/<sha256 of the email> owns the email; the file holds the id."""
+        return self.write_once(self.email_path(email), user_id.encode())
 
     def release(self, email: str) -> None:
-        self.claim_path(email).unlink(missing_ok=True)
+        self.email_path(email).unlink(missing_ok=True)
 
-    def claim_path(self, email: str) -> Path:
+    def email_path(self, email: str) -> Path:
         return self.root / "emails" / hashlib.sha256(email.encode()).hexdigest()
 
-    def create_file(self, path: Path, data: bytes) -> bool:
+    def write_once(self, path: Path, data: bytes) -> bool:
         """Create path holding data in one step; False if it exists already."""
         descriptor, temporary = tempfile.mkstemp(dir=self.root / "tmp")
         try:
@@ -282,6 +290,13 @@ def read_body(request: UsersRequestHandler) -> bytes:
     if len(body) < length:
         raise ConnectionError("the client closed the connection before the end of its body")
     request.body_read = True
+    return body
+
+
+def read_json(request: UsersRequestHandler, allowed: tuple[str, ...]) -> bytes:
+    """The body of a POST or PATCH, once its length and media type pass (400, 411, 413, 415)."""
+    body = read_body(request)
+    check_content_type(request, allowed)
     return body
 
 
@@ -336,6 +351,12 @@ def validate_user(fields: dict[str, Any], partial: bool) -> dict[str, str]:
     return checked
 
 
+def decode_user(body: bytes, partial: bool) -> dict[str, str]:
+    """The checked fields of a POST body, or of a PATCH body when partial: create and update
+    decode their bodies here, one path."""
+    return validate_user(parse_object(body), partial)
+
+
 def parse_limit(text: str | None) -> int:
     """The page size; an empty value (`?limit=`) is not a number, so it is refused like `abc`."""
     if text is None:
@@ -361,9 +382,7 @@ def parse_cursor(text: str | None) -> int:
 
 
 def create_user(request: UsersRequestHandler, user_id: str) -> Response:
-    body = read_body(request)
-    check_content_type(request, ("application/json",))
-    fields = validate_user(parse_object(body), partial=False)
+    fields = decode_user(read_json(request, CREATE_TYPES), partial=False)
     user, version = request.store.create(fields["email"], fields["name"])
     return 201, {"Location": f"/users/{user['id']}", "ETag": etag_for(version)}, user
 
@@ -391,14 +410,13 @@ def get_user(request: UsersRequestHandler, user_id: str) -> Response:
 
 
 def update_user(request: UsersRequestHandler, user_id: str) -> Response:
-    body = read_body(request)
-    check_content_type(request, ("application/json", "application/merge-patch+json"))
+    body = read_json(request, UPDATE_TYPES)
     if_match = header_list(request, "If-Match")
     # 404 and 412 come before any complaint about the body; the store checks both again, in
     # the same step as the write, because another request may change the user in between.
     _, version = request.store.get(user_id)
     check_if_match(if_match, version)
-    changes = validate_user(parse_object(body), partial=True)
+    changes = decode_user(body, partial=True)
     user, version = request.store.update(user_id, changes, if_match)
     return 200, {"ETag": etag_for(version)}, user
 
@@ -429,13 +447,15 @@ ITEM_HANDLERS: dict[str, Handler] = {
 }
 
 
-def route(method: str, path: str) -> tuple[Handler, str]:
-    """The handler for a request and the user id in its path: the path decides 404, then 405."""
+def route(method: str, path: str, collection: dict[str, Handler] = COLLECTION_HANDLERS,
+          item: dict[str, Handler] = ITEM_HANDLERS) -> tuple[Handler, str]:
+    """The handler for a request and the user id in its path: the path decides 404, then 405.
+    (users_evolving.py passes tables of its own: the same routes, some handlers changed.)"""
     segments = path.split("/")
     if path == "/users":
-        handlers, allow, user_id = COLLECTION_HANDLERS, ALLOW_COLLECTION, ""
+        handlers, allow, user_id = collection, ALLOW_COLLECTION, ""
     elif len(segments) == 3 and segments[1] == "users" and segments[2]:
-        handlers, allow, user_id = ITEM_HANDLERS, ALLOW_ITEM, segments[2]
+        handlers, allow, user_id = item, ALLOW_ITEM, segments[2]
     else:
         raise ApiError(404, "not found")
     if method not in handlers:
@@ -451,6 +471,8 @@ class UsersRequestHandler(BaseHTTPRequestHandler):
     timeout = 10  # seconds a socket may stay silent before its connection is closed
     disable_nagle_algorithm = True  # headers and body leave in two writes: send both at once
     store: MemoryStore | FileStore  # set at start-up, shared by the threads of all connections
+    collection_handlers = COLLECTION_HANDLERS
+    item_handlers = ITEM_HANDLERS
 
     def __getattr__(self, name: str) -> Callable[[], None]:
         # http.server calls do_<METHOD> and answers HTML 501 when it is missing: send every
@@ -480,10 +502,18 @@ class UsersRequestHandler(BaseHTTPRequestHandler):
         try:
             # self.requestline, not self.path, which http.server has rewritten from //x to /x.
             target = self.requestline.split()[1]
-            handler, user_id = route(self.command, target.partition("?")[0])
+            handler, user_id = route(self.command, target.partition("?")[0],
+                                     self.collection_handlers, self.item_handlers)
             return handler(self, user_id)
         except ApiError as error:
             return error.status, error.headers, {"error": error.message}
+        except (TimeoutError, ConnectionError):
+            raise  # the client went silent or away: nobody to answer (dispatch closes)
+        except Exception:
+            # Not the client's fault (a bug, a broken store): log it, answer the documented 500,
+            # and close the connection, since the request may be half read. Serving goes on.
+            traceback.print_exc()
+            return 500, {"Connection": "close"}, {"error": "internal server error"}
 
     def body_left_unread(self) -> bool:
         lengths = [value.strip() for value in self.headers.get_all("Content-Length", [])]

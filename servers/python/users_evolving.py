@@ -56,12 +56,12 @@ class EvolvingStore(users.MemoryStore):
     def create(self, email: str, name: str, extra: dict[str, Any] | None = None,
                shared: bool = False) -> tuple[User, int]:
         with self.lock:
-            holder = self.emails.pop(email, None) if shared else None  # let v1's check pass once
+            holder = self.owners.pop(email, None) if shared else None  # let v1's check pass once
             try:
                 user, version = super().create(email, name)
             finally:
                 if holder is not None:
-                    self.emails[email] = holder  # the first holder keeps the claim
+                    self.owners[email] = holder  # the first holder keeps the claim
             user.update(extra or {})  # the very dict the store keeps: extra fields are stored
             return user, version
 
@@ -81,8 +81,8 @@ class EvolvingStore(users.MemoryStore):
     def reclaim(self, email: str) -> None:
         """With shared emails, v1 may release an email another user still has: give it back."""
         holders = [user["id"] for user, _ in self.users.values() if user["email"] == email]
-        if holders and email not in self.emails:
-            self.emails[email] = holders[0]
+        if holders and email not in self.owners:
+            self.owners[email] = holders[0]
 
 
 # ---- Validation: the request side of a change ---------------------------------------------
@@ -131,8 +131,7 @@ def require_if_match(request: users.UsersRequestHandler) -> None:
 
 
 def create_user(request: users.UsersRequestHandler, user_id: str) -> Response:
-    body = users.read_body(request)
-    users.check_content_type(request, ("application/json",))
+    body = users.read_json(request, users.CREATE_TYPES)
     fields, extra = accept(users.parse_object(body), partial=False)
     query = parse_qs(request.path.partition("?")[2])
     shared = CHANGE == "shared_emails" and query.get("shared_email") == ["true"]
@@ -142,8 +141,7 @@ def create_user(request: users.UsersRequestHandler, user_id: str) -> Response:
 
 def update_user(request: users.UsersRequestHandler, user_id: str) -> Response:
     require_if_match(request)
-    body = users.read_body(request)
-    users.check_content_type(request, ("application/json", "application/merge-patch+json"))
+    body = users.read_json(request, users.UPDATE_TYPES)
     if_match = request.headers.get("If-Match")
     _, version = request.store.get(user_id)
     users.check_if_match(if_match, version)
@@ -157,8 +155,6 @@ def delete_user(request: users.UsersRequestHandler, user_id: str) -> Response:
     return users.delete_user(request, user_id)
 
 
-REPLACED = {users.create_user: create_user, users.update_user: update_user,
-            users.delete_user: delete_user}
 
 
 # ---- Presentation: the response side of a change ------------------------------------------
@@ -199,16 +195,13 @@ def present(status: int, headers: dict[str, str], body: Any) -> Response:
 
 
 class EvolvingHandler(users.UsersRequestHandler):
-    """v1's request handler; the changed handlers replace v1's, every answer passes present()."""
+    """v1's request handler and routes; three handlers are this file's, every answer passes present()."""
+
+    collection_handlers = {**users.COLLECTION_HANDLERS, "POST": create_user}
+    item_handlers = {**users.ITEM_HANDLERS, "PATCH": update_user, "DELETE": delete_user}
 
     def respond(self) -> Response:
-        try:
-            target = self.requestline.split()[1]
-            handler, user_id = users.route(self.command, target.partition("?")[0])
-            status, headers, body = REPLACED.get(handler, handler)(self, user_id)
-        except ApiError as error:
-            status, headers, body = error.status, error.headers, {"error": error.message}
-        return present(status, headers, body)
+        return present(*super().respond())
 
 
 # ---- Start-up -----------------------------------------------------------------------------

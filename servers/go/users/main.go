@@ -21,7 +21,6 @@ import (
 	"math"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -51,6 +50,11 @@ const (
 )
 
 var (
+	CREATE_TYPES = []string{"application/json"}
+	UPDATE_TYPES = []string{"application/json", "application/merge-patch+json"}
+)
+
+var (
 	EMAIL_PATTERN = regexp.MustCompile(`^[^@ \t\r\n]+@[^@ \t\r\n]+$`)
 	ID_PATTERN    = regexp.MustCompile(`^[1-9][0-9]*$`)
 	DIGITS        = regexp.MustCompile(`^[0-9]+$`)
@@ -58,18 +62,18 @@ var (
 
 // ---- Errors ----
 
-// Handlers return an apiError; serveHTTP is the one place that turns it into a JSON error response.
-type apiError struct {
+// Handlers return an ApiError; serveHTTP is the one place that turns it into a JSON error response.
+type ApiError struct {
 	status  int
 	message string
 	headers map[string]string // only 405 has one: Allow
 }
 
-func (e apiError) Error() string { return e.message }
+func (e ApiError) Error() string { return e.message }
 
-// errorf makes an apiError, formatting its message like fmt.Sprintf.
-func errorf(status int, format string, args ...any) apiError {
-	return apiError{status: status, message: fmt.Sprintf(format, args...)}
+// errorf makes an ApiError, formatting its message like fmt.Sprintf.
+func errorf(status int, format string, args ...any) ApiError {
+	return ApiError{status: status, message: fmt.Sprintf(format, args...)}
 }
 
 var (
@@ -109,7 +113,7 @@ type Store interface {
 }
 
 // Version n of a user is the strong ETag "vn".
-func etag(version int) string { return fmt.Sprintf(`"v%d"`, version) }
+func etagFor(version int) string { return fmt.Sprintf(`"v%d"`, version) }
 
 // If-Match and If-None-Match hold a comma-separated list of ETags, or *.
 // Weak comparison (If-None-Match) ignores a W/ prefix; strong comparison (If-Match) does not.
@@ -128,7 +132,7 @@ func etagMatches(header, tag string, weak bool) bool {
 
 // An empty or missing If-Match means "whatever the version": the update is unconditional.
 func checkIfMatch(ifMatch string, version int) error {
-	if ifMatch != "" && !etagMatches(ifMatch, etag(version), false) {
+	if ifMatch != "" && !etagMatches(ifMatch, etagFor(version), false) {
 		return errNoMatch
 	}
 	return nil
@@ -231,8 +235,8 @@ func newFileStore(dir string) *FileStore {
 	return &FileStore{dir: dir}
 }
 
-// check turns an I/O error into a panic: a broken store is not the client's fault, and net/http
-// recovers the panic, logs it and closes that one connection; other requests are served on.
+// check turns an I/O error into a panic: a broken store is not the client's fault, and serveHTTP
+// recovers the panic and answers the documented 500; other requests are served on.
 func check(err error) {
 	if err != nil {
 		panic(err)
@@ -241,44 +245,20 @@ func check(err error) {
 
 func (s *FileStore) create(email, name string) (User, int, error) {
 	id := s.allocateID()
-	if !s.writeOnce(s.emailPath(email), []byte(id)) {
-		return User{}, 0, errEmailInUse
+	if !s.claim(email, id) {
+		return User{}, 0, errEmailInUse // the id stays used: never reused
 	}
 	user := User{ID: id, Email: email, Name: name}
-	s.writeOnce(s.versionPath(id, 1), encodeJSON(user))
+	s.writeVersion(id, 1, user)
 	return user, 1, nil
 }
 
-// get returns the user and its version from the highest <n>.json, or errNotFound.
 func (s *FileStore) get(id string) (User, int, error) {
-	if !ID_PATTERN.MatchString(id) { // also keeps paths like /users/.. inside users/
+	user, version := s.read(id)
+	if user == nil {
 		return User{}, 0, errNotFound
 	}
-	names, err := os.ReadDir(filepath.Join(s.dir, "users", id))
-	if errors.Is(err, fs.ErrNotExist) {
-		return User{}, 0, errNotFound
-	}
-	check(err)
-	version := 0
-	for _, entry := range names {
-		if n, ok := strings.CutSuffix(entry.Name(), ".json"); ok && ID_PATTERN.MatchString(n) {
-			version = max(version, atoi(n))
-		}
-	}
-	if version == 0 { // a create that has not written 1.json yet, or failed with 409
-		return User{}, 0, errNotFound
-	}
-	data, err := os.ReadFile(s.versionPath(id, version))
-	check(err)
-	var record struct {
-		Email, Name string
-		Deleted     bool
-	}
-	check(json.Unmarshal(data, &record))
-	if record.Deleted {
-		return User{}, 0, errNotFound
-	}
-	return User{ID: id, Email: record.Email, Name: record.Name}, version, nil
+	return *user, version, nil
 }
 
 func (s *FileStore) list(afterID, limit int) []User {
@@ -305,19 +285,19 @@ func (s *FileStore) update(id string, changes map[string]string, ifMatch string)
 		}
 		user := old.with(changes)
 		newEmail := user.Email != old.Email
-		if newEmail && !s.writeOnce(s.emailPath(user.Email), []byte(id)) {
+		if newEmail && !s.claim(user.Email, id) {
 			return User{}, 0, errEmailInUse
 		}
-		if s.writeOnce(s.versionPath(id, version+1), encodeJSON(user)) {
+		if s.writeVersion(id, version+1, user) {
 			if newEmail {
-				os.Remove(s.emailPath(old.Email))
+				s.release(old.Email)
 			}
 			return user, version + 1, nil
 		}
 		// Another process wrote version + 1 first. With If-Match the client asked for the version
 		// it saw, which is gone: 412. Without it, read the new version and apply the patch again.
 		if newEmail {
-			os.Remove(s.emailPath(user.Email))
+			s.release(user.Email)
 		}
 		if ifMatch != "" {
 			return User{}, 0, errNoMatch
@@ -334,8 +314,8 @@ func (s *FileStore) delete(id, ifMatch string) error {
 		if err := checkIfMatch(ifMatch, version); err != nil {
 			return err
 		}
-		if s.writeOnce(s.versionPath(id, version+1), []byte(`{"deleted":true}`)) {
-			os.Remove(s.emailPath(old.Email))
+		if s.writeVersion(id, version+1, map[string]bool{"deleted": true}) {
+			s.release(old.Email)
 			return nil
 		}
 		if ifMatch != "" {
@@ -375,6 +355,61 @@ func (s *FileStore) allocateID() string {
 	}
 }
 
+// read returns the current (highest) version of a user: (user, n), or (nil, n) if it is no user.
+func (s *FileStore) read(id string) (*User, int) {
+	if !ID_PATTERN.MatchString(id) { // the id comes from the URL: never let it name a path
+		return nil, 0
+	}
+	names, err := os.ReadDir(filepath.Join(s.dir, "users", id))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, 0
+	}
+	check(err)
+	version := 0
+	for _, entry := range names {
+		if n, ok := strings.CutSuffix(entry.Name(), ".json"); ok && ID_PATTERN.MatchString(n) {
+			version = max(version, atoi(n))
+		}
+	}
+	if version == 0 { // being created, or its create lost the email (409)
+		return nil, 0
+	}
+	data, err := os.ReadFile(s.versionPath(id, version))
+	check(err)
+	var record struct {
+		Email, Name string
+		Deleted     bool
+	}
+	check(json.Unmarshal(data, &record))
+	if record.Deleted {
+		return nil, version
+	}
+	return &User{ID: id, Email: record.Email, Name: record.Name}, version
+}
+
+// writeVersion writes version n of a user once: false if another process wrote version n first.
+func (s *FileStore) writeVersion(id string, version int, record any) bool {
+	return s.writeOnce(s.versionPath(id, version), encodeJSON(record))
+}
+
+func (s *FileStore) versionPath(id string, version int) string {
+	return filepath.Join(s.dir, "users", id, strconv.Itoa(version)+".json")
+}
+
+// claim: whoever creates emails/<sha256 of the email> owns the email; the file holds the id.
+func (s *FileStore) claim(email, id string) bool {
+	return s.writeOnce(s.emailPath(email), []byte(id))
+}
+
+func (s *FileStore) release(email string) {
+	os.Remove(s.emailPath(email))
+}
+
+func (s *FileStore) emailPath(email string) string {
+	digest := sha256.Sum256([]byte(email))
+	return filepath.Join(s.dir, "emails", hex.EncodeToString(digest[:]))
+}
+
 // writeOnce writes data whole under tmp/, then links it to path: readers never see half a file,
 // and the link fails with EEXIST if another process created path first (then it returns false).
 func (s *FileStore) writeOnce(path string, data []byte) bool {
@@ -390,16 +425,6 @@ func (s *FileStore) writeOnce(path string, data []byte) bool {
 	}
 	check(err)
 	return true
-}
-
-func (s *FileStore) versionPath(id string, version int) string {
-	return filepath.Join(s.dir, "users", id, strconv.Itoa(version)+".json")
-}
-
-// Whoever creates emails/<sha256 of the email> owns the email; the file holds the owner's id.
-func (s *FileStore) emailPath(email string) string {
-	digest := sha256.Sum256([]byte(email))
-	return filepath.Join(s.dir, "emails", hex.EncodeToString(digest[:]))
 }
 
 // atoi is for strings already checked to be digits; one too big for an int becomes the largest.
@@ -424,7 +449,7 @@ func readBody(r *http.Request) ([]byte, error) {
 	if len(r.TransferEncoding) > 0 {
 		// Close the connection rather than let net/http read the refused body to find where it
 		// ends: a body that is not really chunk-framed would hold the answer for 10 s.
-		return nil, apiError{411, "Content-Length is required", map[string]string{"Connection": "close"}}
+		return nil, ApiError{411, "Content-Length is required", map[string]string{"Connection": "close"}}
 	}
 	if len(r.Header.Values("Content-Length")) == 0 {
 		return nil, errorf(411, "Content-Length is required")
@@ -441,6 +466,15 @@ func readBody(r *http.Request) ([]byte, error) {
 		panic(http.ErrAbortHandler)
 	}
 	return body, nil
+}
+
+// readJSON is the body of a POST or PATCH, once its length and media type pass (400, 411, 413, 415).
+func readJSON(r *http.Request, allowed ...string) ([]byte, error) {
+	body, err := readBody(r)
+	if err != nil {
+		return nil, err
+	}
+	return body, checkContentType(r, allowed...)
 }
 
 // Parameters such as "; charset=utf-8" are allowed, and media types are case-insensitive.
@@ -474,42 +508,6 @@ func parseObject(body []byte) (map[string]any, error) {
 		return nil, errorf(400, "body must be a JSON object")
 	}
 	return fields, nil
-}
-
-// JSON's "\ud800" is half of a UTF-16 pair, no character, with no UTF-8 form. hasLoneSurrogate
-// reports whether a \uD800-\uDFFF escape in body is not part of a pair (a high \uD800-\uDBFF
-// followed at once by a low \uDC00-\uDFFF). It need not know where strings start and end: a
-// backslash outside a string makes the body invalid JSON anyway.
-func hasLoneSurrogate(body []byte) bool {
-	for i := 0; i < len(body); i++ {
-		if body[i] != '\\' {
-			continue
-		}
-		switch unit := utf16Escape(body[i:]); {
-		case unit >= 0xD800 && unit <= 0xDBFF: // high: a low escape must come next
-			if low := utf16Escape(body[i+6:]); low < 0xDC00 || low > 0xDFFF {
-				return true
-			}
-			i += 11 // past the pair
-		case unit >= 0xDC00 && unit <= 0xDFFF: // low, with no high before it
-			return true
-		default:
-			i++ // past the escaped character: in "\\ud800" the second backslash escapes nothing
-		}
-	}
-	return false
-}
-
-// utf16Escape is the code unit of the \uXXXX escape text starts with, or -1 if there is none.
-func utf16Escape(text []byte) int {
-	if len(text) < 6 || text[0] != '\\' || text[1] != 'u' {
-		return -1
-	}
-	unit, err := strconv.ParseUint(string(text[2:6]), 16, 16)
-	if err != nil {
-		return -1
-	}
-	return int(unit)
 }
 
 // The field as a string; ok is false if a PATCH (partial) leaves it out.
@@ -572,6 +570,16 @@ func validateUser(fields map[string]any, partial bool) (map[string]string, error
 	return changes, nil
 }
 
+// decodeUser returns the checked fields of a POST body, or of a PATCH body when partial: create
+// and update decode their bodies here, one path.
+func decodeUser(body []byte, partial bool) (map[string]string, error) {
+	fields, err := parseObject(body)
+	if err != nil {
+		return nil, err
+	}
+	return validateUser(fields, partial)
+}
+
 // The page size; an empty value (?limit=) is not a number, so it is refused like "abc".
 func parseLimit(raw string, present bool) (int, error) {
 	if !present {
@@ -595,28 +603,6 @@ func parseCursor(raw string, present bool) (int, error) {
 	return atoi(raw), nil
 }
 
-// queryValue is the first value of the query parameter name, and whether it is there at all
-// (?limit= is there, with the value ""). url.ParseQuery would drop a pair holding a ";" or a bad
-// %-escape, and ?limit=5;x=1 would pass for no limit: this keeps them, as Python's parse_qs and
-// Node's URLSearchParams do, so they are refused as bad values.
-func queryValue(query, name string) (string, bool) {
-	for _, pair := range strings.Split(query, "&") {
-		key, value, _ := strings.Cut(pair, "=")
-		if unescape(key) == name {
-			return unescape(value), true
-		}
-	}
-	return "", false
-}
-
-// unescape decodes %XX and + like a form; text with a bad %-escape stays as it is.
-func unescape(text string) string {
-	if plain, err := url.QueryUnescape(text); err == nil {
-		return plain
-	}
-	return text
-}
-
 // ---- Handlers ----
 
 // Each handler returns a response; body nil means no body at all (204, 304).
@@ -629,26 +615,19 @@ type response struct {
 type handler func(r *http.Request, id string) (response, error)
 
 func createUser(r *http.Request, _ string) (response, error) {
-	body, err := readBody(r)
+	body, err := readJSON(r, CREATE_TYPES...)
 	if err != nil {
 		return response{}, err
 	}
-	if err := checkContentType(r, "application/json"); err != nil {
-		return response{}, err
-	}
-	fields, err := parseObject(body)
+	fields, err := decodeUser(body, false)
 	if err != nil {
 		return response{}, err
 	}
-	valid, err := validateUser(fields, false)
+	user, version, err := store.create(fields["email"], fields["name"])
 	if err != nil {
 		return response{}, err
 	}
-	user, version, err := store.create(valid["email"], valid["name"])
-	if err != nil {
-		return response{}, err
-	}
-	headers := map[string]string{"Location": "/users/" + user.ID, "ETag": etag(version)}
+	headers := map[string]string{"Location": "/users/" + user.ID, "ETag": etagFor(version)}
 	return response{201, headers, user}, nil
 }
 
@@ -686,24 +665,22 @@ func getUser(r *http.Request, id string) (response, error) {
 	if err != nil {
 		return response{}, err
 	}
-	headers := map[string]string{"ETag": etag(version)}
+	headers := map[string]string{"ETag": etagFor(version)}
 	// The client's copy is current: say so in a few bytes instead of sending the user again.
 	ifNoneMatch := headerList(r, "If-None-Match") // empty or missing: no condition
-	if ifNoneMatch != "" && etagMatches(ifNoneMatch, etag(version), true) {
+	if ifNoneMatch != "" && etagMatches(ifNoneMatch, etagFor(version), true) {
 		return response{304, headers, nil}, nil
 	}
 	return response{200, headers, user}, nil
 }
 
 func updateUser(r *http.Request, id string) (response, error) {
-	body, err := readBody(r)
+	body, err := readJSON(r, UPDATE_TYPES...)
 	if err != nil {
 		return response{}, err
 	}
-	if err := checkContentType(r, "application/json", "application/merge-patch+json"); err != nil {
-		return response{}, err
-	}
-	// The README's order: the user exists (404), then If-Match (412), then the body (400).
+	// 404 and 412 come before any complaint about the body; the store checks both again, in the
+	// same step as the write, because another request may change the user in between.
 	ifMatch := headerList(r, "If-Match")
 	_, version, err := store.get(id)
 	if err == nil {
@@ -712,11 +689,7 @@ func updateUser(r *http.Request, id string) (response, error) {
 	if err != nil {
 		return response{}, err
 	}
-	fields, err := parseObject(body)
-	if err != nil {
-		return response{}, err
-	}
-	changes, err := validateUser(fields, true)
+	changes, err := decodeUser(body, true)
 	if err != nil {
 		return response{}, err
 	}
@@ -724,7 +697,7 @@ func updateUser(r *http.Request, id string) (response, error) {
 	if err != nil {
 		return response{}, err
 	}
-	return response{200, map[string]string{"ETag": etag(version)}, user}, nil
+	return response{200, map[string]string{"ETag": etagFor(version)}, user}, nil
 }
 
 func deleteUser(r *http.Request, id string) (response, error) {
@@ -748,10 +721,6 @@ func encodeJSON(value any) []byte {
 	check(encoder.Encode(value)) // Encode adds the newline
 	return []byte(lineSeparators.Replace(buffer.String()))
 }
-
-// Go's encoder, alone of the three, escapes U+2028 and U+2029 (line ends in old JavaScript): put
-// them back as UTF-8. `\\` maps to itself, so an escaped backslash followed by u2028 stays as sent.
-var lineSeparators = strings.NewReplacer(`\\`, `\\`, `\u2028`, "\u2028", `\u2029`, "\u2029")
 
 func sendJSON(w http.ResponseWriter, r *http.Request, res response) {
 	for name, value := range res.headers {
@@ -778,31 +747,48 @@ func sendJSON(w http.ResponseWriter, r *http.Request, res response) {
 
 // ---- Routing ----
 
-// Path first (404), then method (405 with Allow). HEAD runs the GET handler.
+var (
+	COLLECTION_HANDLERS = map[string]handler{"GET": listUsers, "HEAD": listUsers, "POST": createUser}
+	ITEM_HANDLERS       = map[string]handler{"GET": getUser, "HEAD": getUser, "PATCH": updateUser, "DELETE": deleteUser}
+)
+
+// route returns the handler for a request and the user id in its path: the path decides 404,
+// then 405.
 func route(method, path string) (handler, string, error) {
 	var handlers map[string]handler
-	var allow string
-	id, isItem := strings.CutPrefix(path, "/users/")
+	var allow, id string
+	segments := strings.Split(path, "/")
 	switch {
 	case path == "/users":
-		handlers = map[string]handler{"GET": listUsers, "HEAD": listUsers, "POST": createUser}
-		allow = ALLOW_COLLECTION
-	case isItem && id != "" && !strings.Contains(id, "/"):
-		handlers = map[string]handler{"GET": getUser, "HEAD": getUser, "PATCH": updateUser, "DELETE": deleteUser}
-		allow = ALLOW_ITEM
+		handlers, allow, id = COLLECTION_HANDLERS, ALLOW_COLLECTION, ""
+	case len(segments) == 3 && segments[1] == "users" && segments[2] != "":
+		handlers, allow, id = ITEM_HANDLERS, ALLOW_ITEM, segments[2]
 	default:
 		return nil, "", errorf(404, "not found")
 	}
 	h, ok := handlers[method]
 	if !ok {
-		return nil, "", apiError{405, "method not allowed", map[string]string{"Allow": allow}}
+		return nil, "", ApiError{405, "method not allowed", map[string]string{"Allow": allow}}
 	}
 	return h, id, nil
 }
 
 // net/http calls this for every request its parser accepts, whatever the method or path.
 func serveHTTP(w http.ResponseWriter, r *http.Request) {
-	// The path as sent, before percent-decoding, like Python's self.path and Node's req.url.
+	defer func() {
+		// Not the client's fault (a bug, a broken store: check panics): log it, answer the
+		// documented 500, and close the connection, since the request may be half read. Serving
+		// goes on. http.ErrAbortHandler means the client went away: nobody to answer.
+		if err := recover(); err != nil {
+			if err == http.ErrAbortHandler {
+				panic(err)
+			}
+			log.Print(err)
+			body := map[string]string{"error": "internal server error"}
+			sendJSON(w, r, response{500, map[string]string{"Connection": "close"}, body})
+		}
+	}()
+	// The path as sent, before percent-decoding, like Python's requestline and Node's req.url.
 	path, _, _ := strings.Cut(r.RequestURI, "?")
 	h, id, err := route(r.Method, path)
 	var res response
@@ -810,7 +796,7 @@ func serveHTTP(w http.ResponseWriter, r *http.Request) {
 		res, err = h(r, id)
 	}
 	if err != nil {
-		e := err.(apiError) // handlers return no other error
+		e := err.(ApiError) // handlers return no other error
 		res = response{e.status, e.headers, map[string]string{"error": e.message}}
 	}
 	sendJSON(w, r, res)
