@@ -23,18 +23,15 @@ over 16384 bytes. The error messages are the words of the `users` contract (serv
 from __future__ import annotations
 
 import json
-import os
 import re
-import signal
-import sys
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
+
+from http_plumbing import ApiError, DemoRequestHandler, run  # servers/python/http_plumbing.py
 
 # ---- Constants ----------------------------------------------------------------------------
 
-HOST = "127.0.0.1"
-MAX_BODY_BYTES = 16384
 EMAIL_PATTERN = re.compile(r"^[^@ \t\r\n]+@[^@ \t\r\n]+$")
 
 User = dict[str, str]  # {"id": ..., "email": ..., "name": ...}, keys in this order
@@ -146,11 +143,8 @@ ACTIONS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
 }
 
 
-class ActionsRequestHandler(BaseHTTPRequestHandler):
+class ActionsRequestHandler(DemoRequestHandler):
     """Reads the body, calls the action the path names, answers 200 with what it returned."""
-
-    protocol_version = "HTTP/1.1"  # keep-alive, like the users servers
-    timeout = 10  # seconds a socket may stay silent before its connection is closed
 
     def __getattr__(self, name: str) -> Callable[[], None]:
         # Every method, known or not, goes to dispatch(), which answers 405 for all but POST.
@@ -159,67 +153,32 @@ class ActionsRequestHandler(BaseHTTPRequestHandler):
         raise AttributeError(name)
 
     def dispatch(self) -> None:
+        try:
+            status, headers, body = 200, {}, self.call_action()
+        except ApiError as error:
+            status, headers, body = error.status, error.headers, {"ok": False, "error": error.message}
+        self.send_json(status, headers, body)
+
+    def call_action(self) -> dict[str, Any]:
         body = self.read_body()
-        if body is None:
-            return self.send_json(413, {"ok": False, "error": f"body must be at most {MAX_BODY_BYTES} bytes"},
-                                  {"Connection": "close"})
         path = self.requestline.split()[1].partition("?")[0]
         if path not in ACTIONS:
-            return self.send_json(404, {"ok": False, "error": "not found"})
+            raise ApiError(404, "not found")
         if self.command != "POST":
-            return self.send_json(405, {"ok": False, "error": "method not allowed"}, {"Allow": "POST"})
+            raise ApiError(405, "method not allowed", {"Allow": "POST"})
         try:
             fields = json.loads(body.decode("utf-8"))
         except ValueError:  # bad UTF-8 or bad JSON
-            return self.send_json(400, {"ok": False, "error": "body is not valid JSON"})
+            raise ApiError(400, "body is not valid JSON") from None
         if not isinstance(fields, dict):
-            return self.send_json(400, {"ok": False, "error": "body must be a JSON object"})
+            raise ApiError(400, "body must be a JSON object")
         try:
-            answer = ACTIONS[path](fields)
+            return ACTIONS[path](fields)
         except Failed as failure:
             # The RPC habit this server stands for: the call reached the function, so the
             # transport says 200 and only the body tells a failure from a success.
-            answer = {"ok": False, "error": str(failure)}
-        self.send_json(200, answer)
-
-    def read_body(self) -> bytes | None:
-        """The body by its Content-Length (none: empty); None if it is too large to read."""
-        length = self.headers.get("Content-Length", "0").strip()
-        if not length.isdigit() or int(length) > MAX_BODY_BYTES:
-            return None
-        return self.rfile.read(int(length))
-
-    def send_json(self, status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> None:
-        data = (json.dumps(body, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
-        self.send_response(status)
-        for name, value in (headers or {}).items():
-            self.send_header(name, value)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(data)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Log nothing per request, like the other servers."""
-
-
-# ---- Start-up -----------------------------------------------------------------------------
-
-
-def stop(signum: int, frame: Any) -> None:
-    raise SystemExit(0)  # leaves serve_forever(); `with server` closes the socket
-
-
-def main() -> None:
-    port = int(sys.argv[1] if len(sys.argv) > 1 else os.environ.get("PORT") or "0")
-    # Installed before the readiness line: a launcher may send SIGTERM as soon as it reads it.
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    with ThreadingHTTPServer((HOST, port), ActionsRequestHandler) as server:
-        print(f"listening on http://{HOST}:{server.server_port}", flush=True)
-        server.serve_forever()
+            return {"ok": False, "error": str(failure)}
 
 
 if __name__ == "__main__":
-    main()
+    run(ActionsRequestHandler)

@@ -9,16 +9,13 @@ With COUNTER_STORE=DIR it lives in DIR, as one file per increment, and every cou
 started with the same DIR (in any of the three languages) counts on the same number.
 """
 
-import json
 import os
-import signal
-import sys
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from http_plumbing import DemoRequestHandler, run  # servers/python/http_plumbing.py
 
 # ---- Constants ----
 
-HOST = "127.0.0.1"
 ALLOW = "GET, HEAD, POST"
 
 # ---- Store ----
@@ -68,26 +65,23 @@ def current() -> int:
 # ---- Handlers ----
 
 
-class Counter(BaseHTTPRequestHandler):
-    # HTTP/1.1 keeps the connection open for the next request, as Node and Go do by default.
-    protocol_version = "HTTP/1.1"
-
+class Counter(DemoRequestHandler):
     def do_GET(self) -> None:
         if self.route():
-            self.send_json(200, {"count": current()})
+            self.send_json(200, {}, {"count": current()})
 
     def do_HEAD(self) -> None:
         self.do_GET()  # send_json leaves the body out for HEAD
 
     def do_POST(self) -> None:
         if self.route():
-            self.send_json(200, {"count": add_one()})
+            self.send_json(200, {}, {"count": add_one()})
 
     def route(self) -> bool:
         """True if the path is /count; else the 404 has been sent."""
         if self.path == "/count":
             return True
-        self.send_json(404, {"error": "not found"})
+        self.send_json(404, {}, {"error": "not found"})
         return False
 
     def __getattr__(self, name: str):
@@ -98,49 +92,13 @@ class Counter(BaseHTTPRequestHandler):
 
     def not_allowed(self) -> None:
         if self.route():
-            self.send_json(405, {"error": "method not allowed"}, {"Allow": ALLOW})
-
-    def send_json(self, status: int, body: dict, headers: dict[str, str] | None = None) -> None:
-        data = json.dumps(body, separators=(",", ":")).encode() + b"\n"
-        # A request body we do not read would pass for the next request on this connection.
-        if self.headers.get("Content-Length", "0") != "0" or "Transfer-Encoding" in self.headers:
-            self.close_connection = True
-        self.send_response(status)
-        for name, value in (headers or {}).items():
-            self.send_header(name, value)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        if self.close_connection:
-            self.send_header("Connection", "close")
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(data)
-
-    def log_message(self, format: str, *args) -> None:
-        """Log nothing per request, like the Node and Go servers."""
+            self.send_json(405, {"Allow": ALLOW}, {"error": "method not allowed"})
 
 
 # ---- Start-up ----
 
 
-def main() -> None:
-    # The port: first argument, else $PORT, else 0 (the OS picks any free port).
-    port = int(sys.argv[1] if len(sys.argv) > 1 else os.environ.get("PORT", "0"))
-    # SIGTERM (what process managers send) stops the loop the way Ctrl-C does.
-    # Caught from here on, before anyone is told the server is ready.
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
+if __name__ == "__main__":
     if STORE:
         os.makedirs(STORE, exist_ok=True)
-    server = ThreadingHTTPServer((HOST, port), Counter)
-    try:
-        # Exactly one readiness line: a launcher waits for it and reads the real port from it.
-        print(f"listening on http://{HOST}:{server.server_port}", flush=True)
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
-
-
-if __name__ == "__main__":
-    main()
+    run(Counter)

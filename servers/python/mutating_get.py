@@ -16,16 +16,14 @@ response. The second time it does the work again and answers: a retrying client 
 
 import html
 import json
-import os
 import re
-import signal
 import sys
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from http_plumbing import DemoRequestHandler, run  # servers/python/http_plumbing.py
 
 # ---- Constants ----
 
-HOST = "127.0.0.1"
 ACTION = re.compile(r"/users/([0-9]+)/(remind|delete)")
 LOSE_FIRST_RESPONSE = "--lose-first-response" in sys.argv[2:]
 
@@ -67,27 +65,25 @@ def page() -> str:
 # ---- Handlers ----
 
 
-class Admin(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
+class Admin(DemoRequestHandler):
     def do_GET(self) -> None:
         if self.path == "/":
-            self.send(200, "text/html; charset=utf-8", page())
+            self.send_text(200, "text/html; charset=utf-8", page())
         elif self.path == "/users":
             with lock:
                 state = {"users": list(users.values())}
-            self.send(200, "application/json", json.dumps(state, separators=(",", ":")) + "\n")
+            self.send_text(200, "application/json", json.dumps(state, separators=(",", ":")) + "\n")
         elif ACTION.fullmatch(self.path):
             self.do_action()  # the mistake: a GET that changes data
         else:
-            self.send(404, "text/plain; charset=utf-8", "not found\n")
+            self.send_text(404, "text/plain; charset=utf-8", "not found\n")
 
     def do_POST(self) -> None:
         found = ACTION.fullmatch(self.path)
         if found and found[2] == "remind":
             self.do_action()  # the same work, with the method that says it changes something
         else:
-            self.send(404, "text/plain; charset=utf-8", "not found\n")
+            self.send_text(404, "text/plain; charset=utf-8", "not found\n")
 
     def do_action(self) -> None:
         user_id, action = ACTION.fullmatch(self.path).groups()
@@ -98,45 +94,13 @@ class Admin(BaseHTTPRequestHandler):
             self.close_connection = True
             return
         if done is None:
-            self.send(404, "text/plain; charset=utf-8", "no such user\n")
+            self.send_text(404, "text/plain; charset=utf-8", "no such user\n")
         else:
-            self.send(200, "text/plain; charset=utf-8", done + "\n")
-
-    def send(self, status: int, content_type: str, text: str) -> None:
-        data = text.encode()
-        if self.headers.get("Content-Length", "0") != "0":  # an unread body: do not reuse the socket
-            self.close_connection = True
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(data)))
-        if self.close_connection:
-            self.send_header("Connection", "close")
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, format: str, *args) -> None:
-        """Log nothing per request."""
+            self.send_text(200, "text/plain; charset=utf-8", done + "\n")
 
 
 # ---- Start-up ----
 
 
-def main() -> None:
-    # The port: first argument, else $PORT, else 0 (the OS picks any free port).
-    port = int(sys.argv[1] if len(sys.argv) > 1 else os.environ.get("PORT", "0"))
-    # SIGTERM (what process managers send) stops the loop the way Ctrl-C does.
-    # Caught from here on, before anyone is told the server is ready.
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
-    server = ThreadingHTTPServer((HOST, port), Admin)
-    try:
-        # Exactly one readiness line: a launcher waits for it and reads the real port from it.
-        print(f"listening on http://{HOST}:{server.server_port}", flush=True)
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
-
-
 if __name__ == "__main__":
-    main()
+    run(Admin)
