@@ -2,7 +2,7 @@
 //
 //     node servers/node/hello.js [PORT]
 //
-// The source material's version, changed in four ways a launcher needs (each marked below):
+// The library's usual first example, changed in four ways a launcher needs (each marked below):
 // 127.0.0.1, the port from the command line, one readiness line, a clean exit on SIGTERM.
 
 const http = require("node:http");

@@ -2,7 +2,7 @@
 //
 //	go run ./servers/go/hello [PORT]
 //
-// The source material's version, changed in four ways a launcher needs (each marked below):
+// The library's usual first example, changed in four ways a launcher needs (each marked below):
 // 127.0.0.1, the port from the command line, one readiness line, a clean exit on SIGTERM.
 package main
 
@@ -18,7 +18,7 @@ import (
 )
 
 // 127.0.0.1, not 0.0.0.0: only programs on this machine can reach a lesson's server.
-const host = "127.0.0.1"
+const HOST = "127.0.0.1" // HOST, not Go's usual host: the name the Python and Node servers use
 
 // The pattern "/" matches every path, and a pattern without a method matches every method.
 func hello(w http.ResponseWriter, r *http.Request) {
@@ -41,7 +41,7 @@ func main() {
 	// Caught from here on, before anyone is told the server is ready.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	listener, err := net.Listen("tcp", net.JoinHostPort(host, port))
+	listener, err := net.Listen("tcp", net.JoinHostPort(HOST, port))
 	if err != nil {
 		log.Fatal(err)
 	}
