@@ -33,9 +33,10 @@ def main():
     # Caught from here on, before anyone is told the server is ready.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     server = HTTPServer((HOST, port), Hello)
-    # Exactly one readiness line: a launcher waits for it and reads the real port from it.
-    print(f"listening on http://{HOST}:{server.server_port}", flush=True)
     try:
+        # Exactly one readiness line: a launcher waits for it and reads the real port from it.
+        # Inside the try: a SIGTERM sent the moment the line is read still ends the server cleanly.
+        print(f"listening on http://{HOST}:{server.server_port}", flush=True)
         server.serve_forever()
     except KeyboardInterrupt:
         pass
