@@ -70,21 +70,26 @@ class Exchange:
 
 
 def exchange(method: str, url: str, **kwargs) -> Exchange:
-    """Send one request with `requests` (same keyword arguments) and keep what travelled."""
+    """Send one request with `requests` (same keyword arguments) and keep what travelled.
+
+    Redirects are not followed unless `allow_redirects=True`; then the exchange shows the last
+    request and its response (the earlier ones are in `.response.history`)."""
     kwargs.setdefault("timeout", 10)
-    send_options = {key: kwargs.pop(key) for key in ("timeout", "allow_redirects") if key in kwargs}
+    follow = kwargs.pop("allow_redirects", False)
+    timeout = kwargs.pop("timeout")
     with requests.Session() as session:
         prepared = session.prepare_request(requests.Request(method, url, **kwargs))
-        response = session.send(prepared, allow_redirects=False, **send_options)
-    return Exchange(prepared, response)
+        response = session.send(prepared, allow_redirects=follow, timeout=timeout)
+    return Exchange(response.request, response)
 
 
 def show_bytes(data: bytes) -> str:
     """Bytes as readable lines: CR and LF are written out, anything unprintable is escaped."""
     text = data.decode("latin-1")
     escaped = "".join(
-        {"\r": "\\r", "\n": "\\n\n", "\t": "\\t"}.get(ch, ch) if ch in "\r\n\t" or ch.isprintable()
-        and ord(ch) < 0x7F else f"\\x{ord(ch):02x}"
+        {"\r": "\\r", "\n": "\\n\n", "\t": "\\t"}.get(ch, ch)
+        if ch in "\r\n\t" or ch.isprintable() and ord(ch) < 0x7F
+        else f"\\x{ord(ch):02x}"
         for ch in text
     )
     return escaped.rstrip("\n")
@@ -99,7 +104,7 @@ def _complete(data: bytes, head_only: bool) -> bool:
     status = head[9:12]
     if head_only or status in ("204", "304") or status.startswith("1"):
         return True
-    body = data[end + 4:]
+    body = data[end + 4 :]
     for line in head.split("\r\n")[1:]:
         name, _, value = line.partition(":")
         if name.strip() == "content-length" and value.strip().isdigit():
@@ -170,7 +175,7 @@ def raw_request(url: str, data: bytes, *, timeout: float = 3.0) -> RawExchange:
             sock.settimeout(max(0.01, deadline - time.monotonic()))
             try:
                 chunk = sock.recv(65536)
-            except socket.timeout:
+            except TimeoutError:
                 break
             except ConnectionResetError:
                 closed = True
