@@ -14,7 +14,9 @@ export GOTOOLCHAIN := local
 # Caddy, a load balancer people run in production (lesson 09); oasdiff, a breaking-change detector
 # for OpenAPI documents (lesson 07); hey, a load generator (lesson 09, make bench).
 GO_TOOLS := github.com/caddyserver/caddy/v2/cmd/caddy@v2.11.9 github.com/oasdiff/oasdiff@v1.36.0 github.com/rakyll/hey@v0.1.4
-TOOL_STAMPS := $(foreach tool,$(GO_TOOLS),.build/bin/.$(subst /,_,$(tool)))
+# One stamp file per tool: its module path with every / written as + (a character Go module paths
+# never contain, so the path can be recovered exactly).
+TOOL_STAMPS := $(foreach tool,$(GO_TOOLS),.build/bin/.$(subst /,+,$(tool)))
 
 # Check the toolchains before any target that needs them, and stop with one line that names
 # what to install (no traceback, no half-made venv).
@@ -36,10 +38,12 @@ help: ## list the targets (this)
 	@echo "HTTP servers and APIs that survive scale. Targets:"
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-$(INSTALLED): requirements.txt
+# The pinned requirements, then the helper package itself, editable (pyproject.toml), so that
+# `import workbook` finds this checkout from the lessons, the tests and the checker.
+$(INSTALLED): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	$(PY) -c 'import site, pathlib; pathlib.Path(site.getsitepackages()[0], "workbook.pth").write_text("$(CURDIR)\n")'
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
 $(GO_BUILT): $(INSTALLED) $(GO_SOURCES)
@@ -47,8 +51,8 @@ $(GO_BUILT): $(INSTALLED) $(GO_SOURCES)
 	@mkdir -p $(@D) && touch $@
 
 .build/bin/.%:
-	@echo "building $(subst _,/,$*) (once; it takes a minute or two)"
-	GOBIN=$(CURDIR)/.build/bin go install $(subst _,/,$*)
+	@echo "building $(subst +,/,$*) (once; it takes a minute or two)"
+	GOBIN=$(CURDIR)/.build/bin go install $(subst +,/,$*)
 	@touch $@
 
 setup: $(INSTALLED) $(GO_BUILT) $(TOOL_STAMPS) ## create .venv, install requirements.txt, build the Go servers and tools
@@ -62,13 +66,13 @@ test: setup ## run every check: notebooks (nbval), servers, launcher, exercises
 	$(PY) -m pytest -n 2 --dist loadfile
 
 check: setup ## grade your exercise: make check EX=03 IN=go
-	@$(PY) -m workbook.checker $(EX) $(IN) $(if $(SOLUTION),--solution)
+	@$(PY) -m workbook.grading $(EX) $(IN) $(if $(SOLUTION),--solution)
 
 progress: setup ## show which exercises pass, per language
-	@$(PY) -m workbook.checker --progress
+	@$(PY) -m workbook.grading --progress
 
 bench: setup ## measure start-up, builds, load, checks (ONLY="lessons workflow" for others)
-	$(PY) -m workbook.bench $(ONLY)
+	$(PY) tools/bench.py $(ONLY)
 
 clean: ## remove everything generated (.venv, .build, caches)
 	rm -rf $(VENV) .build .pytest_cache _scratch

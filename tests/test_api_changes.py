@@ -1,16 +1,18 @@
-"""workbook.api_changes: each edit makes the change it names, and oasdiff (the real one, built by
+"""workbook.lessons.api_changes: each edit makes the change it names, and oasdiff (the real one, built by
 `make setup`) gives lesson 07's verdicts on them."""
 
 import pytest
 
-from workbook.api_changes import EDITS, breaking, changelog, load_base, revise
+from workbook.lessons.api_changes import EDITS, breaking, changelog, load_base, revise
 
 # What oasdiff breaking finds for each change: {(level, rule id): count}.
 EXPECTED = {
     "add_field": {},
-    "rename_field": {("error", "new-required-request-property"): 1,
-                     ("error", "response-required-property-removed"): 6,
-                     ("warning", "request-property-removed"): 3},
+    "rename_field": {
+        ("error", "new-required-request-property"): 1,
+        ("error", "response-required-property-removed"): 6,
+        ("warning", "request-property-removed"): 3,
+    },
     "tighten_validation": {("error", "request-property-max-length-decreased"): 3},
     "require_field": {("error", "request-parameter-became-required"): 2},
     "change_status": {},
@@ -32,7 +34,8 @@ def test_oasdiff_sees_the_type_change_of_id():
 def test_oasdiff_sees_the_changed_status_only_as_information():
     assert dict(changelog(revise("change_status")).rules()) == {
         ("info", "response-non-success-status-added"): 2,
-        ("info", "response-non-success-status-removed"): 2}
+        ("info", "response-non-success-status-removed"): 2,
+    }
 
 
 def test_the_unchanged_document_has_no_findings():
@@ -48,14 +51,14 @@ def test_revise_leaves_the_base_untouched():
 
 def test_every_change_of_the_server_has_an_edit():
     from workbook.paths import SERVERS
+
     text = (SERVERS / "python" / "users_evolving.py").read_text()
     for change in EDITS:
         assert f'"{change}"' in text
 
 
 def test_a_summary_is_one_stable_line():
-    assert breaking(revise("require_field")).summary() == \
-        "error: request-parameter-became-required x2"
+    assert breaking(revise("require_field")).summary() == "error: request-parameter-became-required x2"
     assert breaking(revise("add_field")).summary() == "none"
 
 

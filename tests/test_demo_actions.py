@@ -26,8 +26,10 @@ def test_create_user_answers_200_with_the_new_user():
         response = call(srv, "createUser", {"email": "ada@example.com", "name": "Ada Lovelace"})
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "application/json"
-    assert response.json() == {"ok": True, "user": {"id": "1", "email": "ada@example.com",
-                                                    "name": "Ada Lovelace"}}
+    assert response.json() == {
+        "ok": True,
+        "user": {"id": "1", "email": "ada@example.com", "name": "Ada Lovelace"},
+    }
 
 
 def test_get_user_details_names_the_user_in_the_body_not_the_url(actions):
@@ -46,22 +48,31 @@ def test_update_user_changes_only_the_fields_given(actions):
 def test_delete_user_removes_the_user(actions):
     ada = create_ada(actions)
     assert call(actions, "deleteUser", {"id": ada["id"]}).json() == {"ok": True}
-    assert call(actions, "getUserDetails", {"id": ada["id"]}).json() == {"ok": False,
-                                                                         "error": "user not found"}
+    assert call(actions, "getUserDetails", {"id": ada["id"]}).json() == {
+        "ok": False,
+        "error": "user not found",
+    }
 
 
-@pytest.mark.parametrize("action, body, error", [
-    ("getUserDetails", {"id": "99"}, "user not found"),
-    ("updateUser", {"id": "99", "name": "Nobody"}, "user not found"),
-    ("deleteUser", {"id": "99"}, "user not found"),
-    ("getUserDetails", {}, "id is required"),
-    ("createUser", {"email": "grace@example.com"}, "name is required"),
-    ("createUser", {"name": "Grace Hopper"}, "email is required"),
-    ("createUser", {"email": "grace@example.com", "nmae": "Grace"}, "unknown field: nmae"),
-    ("createUser", {"email": 42, "name": "Grace"}, "email must be a string"),
-    ("createUser", {"email": "grace.example.com", "name": "Grace"}, "email must look like name@example.com"),
-    ("createUser", {"email": "grace@example.com", "name": ""}, "name must be 1 to 100 characters"),
-])
+@pytest.mark.parametrize(
+    "action, body, error",
+    [
+        ("getUserDetails", {"id": "99"}, "user not found"),
+        ("updateUser", {"id": "99", "name": "Nobody"}, "user not found"),
+        ("deleteUser", {"id": "99"}, "user not found"),
+        ("getUserDetails", {}, "id is required"),
+        ("createUser", {"email": "grace@example.com"}, "name is required"),
+        ("createUser", {"name": "Grace Hopper"}, "email is required"),
+        ("createUser", {"email": "grace@example.com", "nmae": "Grace"}, "unknown field: nmae"),
+        ("createUser", {"email": 42, "name": "Grace"}, "email must be a string"),
+        (
+            "createUser",
+            {"email": "grace.example.com", "name": "Grace"},
+            "email must look like name@example.com",
+        ),
+        ("createUser", {"email": "grace@example.com", "name": ""}, "name must be 1 to 100 characters"),
+    ],
+)
 def test_a_failed_operation_is_still_200_and_only_the_body_says_so(actions, action, body, error):
     response = call(actions, action, body)
     assert (response.status_code, response.json()) == (200, {"ok": False, "error": error})
@@ -85,8 +96,9 @@ def test_a_path_that_names_no_action_is_404(actions):
     assert (response.status_code, response.json()) == (404, {"ok": False, "error": "not found"})
 
 
-@pytest.mark.parametrize("data, error", [(b"{id: 1}", "body is not valid JSON"),
-                                         (b'["1"]', "body must be a JSON object")])
+@pytest.mark.parametrize(
+    "data, error", [(b"{id: 1}", "body is not valid JSON"), (b'["1"]', "body must be a JSON object")]
+)
 def test_a_body_that_is_not_a_json_object_is_400(actions, data, error):
     response = requests.post(actions.url + "/getUserDetails", data=data, timeout=5)
     assert (response.status_code, response.json()) == (400, {"ok": False, "error": error})

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import requests
 
 from workbook import LANGUAGES, serve
-from workbook.balancer import balance
+from workbook.lessons.balancer import balance
 
 
 def post(url: str) -> requests.Response:
@@ -37,8 +37,11 @@ def test_counter_restart_forgets_the_count(language):
 
 
 def test_counter_replicas_behind_a_balancer_each_count_on_their_own(language):
-    with serve(language, "counter") as first, serve(language, "counter") as second, \
-            balance([first.url, second.url]) as lb:
+    with (
+        serve(language, "counter") as first,
+        serve(language, "counter") as second,
+        balance([first.url, second.url]) as lb,
+    ):
         counts = [post(lb.url).json()["count"] for _ in range(4)]
     assert sorted(counts) == [1, 1, 2, 2]
 

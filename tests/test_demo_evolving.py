@@ -17,8 +17,12 @@ def post(url: str, body: dict, query: str = "") -> requests.Response:
 
 
 def patch(url: str, user_id: str, body: dict, **headers: str) -> requests.Response:
-    return requests.patch(f"{url}/users/{user_id}", data=json.dumps(body), timeout=5,
-                          headers={"Content-Type": "application/merge-patch+json", **headers})
+    return requests.patch(
+        f"{url}/users/{user_id}",
+        data=json.dumps(body),
+        timeout=5,
+        headers={"Content-Type": "application/merge-patch+json", **headers},
+    )
 
 
 @pytest.fixture
@@ -34,25 +38,30 @@ def with_change(change: str):
 
 # ---- none: v1 itself ----
 
+
 @with_change("none")
 def test_no_change_answers_byte_for_byte_like_v1(evolving):
     with serve("python", "users") as v1:
         for url in (v1.url, evolving.url):
             post(url, {"email": "ada@example.com", "name": "Ada"})
-        steps = [lambda u: post(u, {"email": "ada@example.com", "name": "Ada"}),
-                 lambda u: post(u, {"email": "bob@example.com", "name": "x" * 101}),
-                 lambda u: patch(u, "1", {"name": "Ada King"}, **{"If-Match": '"v1"'}),
-                 lambda u: requests.get(u + "/users?limit=1", timeout=5),
-                 lambda u: requests.delete(u + "/users/1", timeout=5),
-                 lambda u: requests.get(u + "/users/1", timeout=5)]
+        steps = [
+            lambda u: post(u, {"email": "ada@example.com", "name": "Ada"}),
+            lambda u: post(u, {"email": "bob@example.com", "name": "x" * 101}),
+            lambda u: patch(u, "1", {"name": "Ada King"}, **{"If-Match": '"v1"'}),
+            lambda u: requests.get(u + "/users?limit=1", timeout=5),
+            lambda u: requests.delete(u + "/users/1", timeout=5),
+            lambda u: requests.get(u + "/users/1", timeout=5),
+        ]
         for step in steps:
             a, b = step(v1.url), step(evolving.url)
             assert (b.status_code, b.content) == (a.status_code, a.content)
-            assert {k: v for k, v in b.headers.items() if k != "Date"} == \
-                   {k: v for k, v in a.headers.items() if k != "Date"}
+            assert {k: v for k, v in b.headers.items() if k != "Date"} == {
+                k: v for k, v in a.headers.items() if k != "Date"
+            }
 
 
 # ---- add_field ----
+
 
 @with_change("add_field")
 def test_add_field_gives_every_user_a_nickname_that_defaults_to_null(evolving):
@@ -64,8 +73,12 @@ def test_add_field_gives_every_user_a_nickname_that_defaults_to_null(evolving):
 def test_add_field_stores_a_nickname_and_a_patch_without_it_keeps_it(evolving):
     post(evolving.url, {"email": "ada@example.com", "name": "Ada", "nickname": "Countess"})
     renamed = patch(evolving.url, "1", {"name": "Ada King"})
-    assert renamed.json() == {"id": "1", "email": "ada@example.com", "name": "Ada King",
-                              "nickname": "Countess"}
+    assert renamed.json() == {
+        "id": "1",
+        "email": "ada@example.com",
+        "name": "Ada King",
+        "nickname": "Countess",
+    }
 
 
 @with_change("add_field")
@@ -77,11 +90,14 @@ def test_add_field_removes_the_nickname_with_a_null_merge_patch(evolving):
 @with_change("add_field")
 def test_add_field_refuses_a_nickname_that_is_not_a_short_string(evolving):
     refused = post(evolving.url, {"email": "ada@example.com", "name": "Ada", "nickname": 7})
-    assert (refused.status_code, refused.json()) == \
-           (400, {"error": "nickname must be null or 1 to 50 characters"})
+    assert (refused.status_code, refused.json()) == (
+        400,
+        {"error": "nickname must be null or 1 to 50 characters"},
+    )
 
 
 # ---- rename_field ----
+
 
 @with_change("rename_field")
 def test_rename_field_refuses_name(evolving):
@@ -92,8 +108,10 @@ def test_rename_field_refuses_name(evolving):
 @with_change("rename_field")
 def test_rename_field_takes_and_gives_full_name(evolving):
     created = post(evolving.url, {"email": "ada@example.com", "full_name": "Ada"})
-    assert (created.status_code, created.json()) == \
-           (201, {"id": "1", "email": "ada@example.com", "full_name": "Ada"})
+    assert (created.status_code, created.json()) == (
+        201,
+        {"id": "1", "email": "ada@example.com", "full_name": "Ada"},
+    )
     assert requests.get(evolving.url + "/users/1", timeout=5).json()["full_name"] == "Ada"
 
 
@@ -104,6 +122,7 @@ def test_rename_field_names_full_name_in_its_errors(evolving):
 
 
 # ---- change_type ----
+
 
 @with_change("change_type")
 def test_change_type_sends_ids_and_cursors_as_numbers(evolving):
@@ -116,6 +135,7 @@ def test_change_type_sends_ids_and_cursors_as_numbers(evolving):
 
 
 # ---- tighten_validation ----
+
 
 @with_change("tighten_validation")
 def test_tighten_validation_refuses_names_over_50_characters(evolving):
@@ -132,11 +152,14 @@ def test_tighten_validation_applies_to_patch_too(evolving):
 
 # ---- require_field ----
 
+
 @with_change("require_field")
 def test_require_field_answers_428_without_if_match(evolving):
     post(evolving.url, {"email": "ada@example.com", "name": "Ada"})
-    for response in (patch(evolving.url, "1", {"name": "Ada King"}),
-                     requests.delete(evolving.url + "/users/1", timeout=5)):
+    for response in (
+        patch(evolving.url, "1", {"name": "Ada King"}),
+        requests.delete(evolving.url + "/users/1", timeout=5),
+    ):
         assert (response.status_code, response.json()) == (428, {"error": "If-Match is required"})
 
 
@@ -150,6 +173,7 @@ def test_require_field_serves_requests_with_if_match(evolving):
 
 # ---- change_status ----
 
+
 @with_change("change_status")
 def test_change_status_answers_422_for_a_taken_email(evolving):
     post(evolving.url, {"email": "ada@example.com", "name": "Ada"})
@@ -159,18 +183,25 @@ def test_change_status_answers_422_for_a_taken_email(evolving):
 
 # ---- evolved (lesson 08) ----
 
+
 @with_change("evolved")
 def test_evolved_keeps_name_and_adds_full_name_and_nickname(evolving):
     created = post(evolving.url, {"email": "ada@example.com", "name": "Ada"})
-    assert created.content == (b'{"id":"1","email":"ada@example.com","name":"Ada",'
-                               b'"full_name":"Ada","nickname":null}\n')
+    assert created.content == (
+        b'{"id":"1","email":"ada@example.com","name":"Ada","full_name":"Ada","nickname":null}\n'
+    )
 
 
 @with_change("evolved")
 def test_evolved_accepts_full_name_instead_of_name(evolving):
     created = post(evolving.url, {"email": "ada@example.com", "full_name": "Ada", "nickname": "A"})
-    assert created.json() == {"id": "1", "email": "ada@example.com", "name": "Ada",
-                              "full_name": "Ada", "nickname": "A"}
+    assert created.json() == {
+        "id": "1",
+        "email": "ada@example.com",
+        "name": "Ada",
+        "full_name": "Ada",
+        "nickname": "A",
+    }
     assert patch(evolving.url, "1", {"full_name": "Ada King"}).json()["name"] == "Ada King"
 
 
@@ -185,8 +216,10 @@ def test_evolved_announces_the_deprecation_and_the_sunset(evolving):
     created = post(evolving.url, {"email": "ada@example.com", "name": "Ada"})
     assert created.headers["Deprecation"] == "@1767225600"
     assert created.headers["Sunset"] == "Wed, 30 Jun 2027 23:59:59 GMT"
-    assert created.headers["Link"] == \
-        '<https://example.com/docs/users-api/deprecations>; rel="deprecation"; type="text/html"'
+    assert (
+        created.headers["Link"]
+        == '<https://example.com/docs/users-api/deprecations>; rel="deprecation"; type="text/html"'
+    )
 
 
 @with_change("evolved")
@@ -204,6 +237,7 @@ def test_evolved_sends_no_deprecation_with_an_error(evolving):
 
 
 # ---- shared_emails (lesson 08) ----
+
 
 @with_change("shared_emails")
 def test_shared_emails_still_refuses_a_taken_email_by_default(evolving):
@@ -230,9 +264,14 @@ def test_shared_emails_keeps_the_email_taken_while_one_holder_is_left(evolving):
 
 # ---- start-up ----
 
+
 def test_an_unknown_change_stops_with_the_list_of_changes():
-    done = subprocess.run([sys.executable, str(SERVERS / "python" / "users_evolving.py"), "0", "nope"],
-                          capture_output=True, text=True, timeout=10)
+    done = subprocess.run(
+        [sys.executable, str(SERVERS / "python" / "users_evolving.py"), "0", "nope"],
+        capture_output=True,
+        text=True,
+        timeout=10,
+    )
     assert done.returncode == 1
     assert "unknown change 'nope'; choose one of: none, add_field," in done.stderr
 

@@ -32,6 +32,7 @@ def create_users(srv, count: int) -> None:
 
 # ---- what both do, as documented
 
+
 @pytest.mark.parametrize("server", ["hidden_behaviour", "explicit_behaviour"])
 def test_create_answers_201_with_a_location_that_serves_the_user(server):
     with serve("python", server) as srv:
@@ -53,6 +54,7 @@ def test_unknown_paths_are_404_and_other_methods_405_with_allow(server):
 
 # ---- hidden_behaviour: the three undocumented behaviours
 
+
 def test_hidden_fills_in_a_missing_name_from_the_email(hidden):
     response = post(hidden, {"email": "grace@example.com"})
     assert (response.status_code, response.json()["name"]) == (201, "grace")
@@ -61,7 +63,9 @@ def test_hidden_fills_in_a_missing_name_from_the_email(hidden):
 def test_hidden_drops_an_unknown_field_so_a_typo_becomes_a_guessed_name(hidden):
     response = post(hidden, {"email": "grace@example.com", "nmae": "Grace Hopper"})
     assert (response.status_code, response.json()) == (
-        201, {"id": "1", "email": "grace@example.com", "name": "grace"})
+        201,
+        {"id": "1", "email": "grace@example.com", "name": "grace"},
+    )
 
 
 def test_hidden_lists_only_the_first_ten_users_and_says_nothing_of_the_rest(hidden):
@@ -83,12 +87,16 @@ def test_hidden_leaves_out_emails_for_a_mobile_user_agent_and_sends_no_vary(hidd
 
 # ---- explicit_behaviour: the same three, made explicit
 
-@pytest.mark.parametrize("body, error", [
-    ({"email": "grace@example.com"}, "name is required"),
-    ({"email": "grace@example.com", "nmae": "Grace Hopper"}, "unknown field: nmae"),
-    ({"name": "Grace Hopper"}, "email is required"),
-    ({"email": "grace.example.com", "name": "Grace Hopper"}, "email must look like name@example.com"),
-])
+
+@pytest.mark.parametrize(
+    "body, error",
+    [
+        ({"email": "grace@example.com"}, "name is required"),
+        ({"email": "grace@example.com", "nmae": "Grace Hopper"}, "unknown field: nmae"),
+        ({"name": "Grace Hopper"}, "email is required"),
+        ({"email": "grace.example.com", "name": "Grace Hopper"}, "email must look like name@example.com"),
+    ],
+)
 def test_explicit_answers_400_with_what_to_fix_instead_of_guessing(explicit, body, error):
     response = post(explicit, body)
     assert (response.status_code, response.json()) == (400, {"error": error})
@@ -96,7 +104,10 @@ def test_explicit_answers_400_with_what_to_fix_instead_of_guessing(explicit, bod
 
 def test_explicit_refuses_a_body_that_is_not_json(explicit):
     response = requests.post(explicit.url + "/users", data={"email": "a@example.com"}, timeout=5)
-    assert (response.status_code, response.json()) == (415, {"error": "Content-Type must be application/json"})
+    assert (response.status_code, response.json()) == (
+        415,
+        {"error": "Content-Type must be application/json"},
+    )
 
 
 def test_explicit_says_when_a_page_is_not_the_last_and_where_the_next_starts(explicit):
@@ -109,10 +120,15 @@ def test_explicit_says_when_a_page_is_not_the_last_and_where_the_next_starts(exp
     assert ([user["id"] for user in rest["users"]], rest["next_cursor"]) == (["11", "12"], None)
 
 
-@pytest.mark.parametrize("query, error", [("limit=0", "limit must be an integer from 1 to 100"),
-                                          ("limit=ten", "limit must be an integer from 1 to 100"),
-                                          ("cursor=x", "cursor is not valid"),
-                                          ("fields=nmae", "fields must be a comma-separated list of id, email, name")])
+@pytest.mark.parametrize(
+    "query, error",
+    [
+        ("limit=0", "limit must be an integer from 1 to 100"),
+        ("limit=ten", "limit must be an integer from 1 to 100"),
+        ("cursor=x", "cursor is not valid"),
+        ("fields=nmae", "fields must be a comma-separated list of id, email, name"),
+    ],
+)
 def test_explicit_refuses_parameters_it_cannot_honour(explicit, query, error):
     response = requests.get(explicit.url + "/users?" + query, timeout=5)
     assert (response.status_code, response.json()) == (400, {"error": error})
@@ -123,5 +139,7 @@ def test_explicit_gives_the_short_form_for_a_fields_parameter_and_ignores_user_a
     short = requests.get(explicit.url + "/users?fields=id,name", timeout=5).json()
     mobile = requests.get(explicit.url + "/users", headers=MOBILE, timeout=5).json()
     assert short == {"users": [{"id": "1", "name": "User 1"}], "next_cursor": None}
-    assert mobile == {"users": [{"id": "1", "email": "user1@example.com", "name": "User 1"}],
-                      "next_cursor": None}
+    assert mobile == {
+        "users": [{"id": "1", "email": "user1@example.com", "name": "User 1"}],
+        "next_cursor": None,
+    }

@@ -14,7 +14,9 @@ LOSE = "--lose-first-response"
 
 def state(url: str) -> dict[str, int]:
     """Reminders sent per user name, for the users that are left."""
-    return {user["name"]: user["reminders"] for user in requests.get(url + "/users", timeout=5).json()["users"]}
+    return {
+        user["name"]: user["reminders"] for user in requests.get(url + "/users", timeout=5).json()["users"]
+    }
 
 
 def retrying_client() -> requests.Session:
@@ -28,8 +30,13 @@ def test_the_page_links_every_action_of_every_user():
         page = requests.get(srv.url + "/", timeout=5)
     assert page.headers["Content-Type"] == "text/html; charset=utf-8"
     assert re.findall(r'href="([^"]+)"', page.text) == [
-        "/users/1/remind", "/users/1/delete", "/users/2/remind", "/users/2/delete",
-        "/users/3/remind", "/users/3/delete"]
+        "/users/1/remind",
+        "/users/1/delete",
+        "/users/2/remind",
+        "/users/2/delete",
+        "/users/3/remind",
+        "/users/3/delete",
+    ]
 
 
 def test_reading_the_page_and_the_state_changes_nothing():
@@ -104,8 +111,11 @@ def test_a_retrying_client_does_not_retry_the_post():
 
 def test_unknown_paths_get_404():
     with serve("python", "mutating_get") as srv:
-        responses = [requests.get(srv.url + "/nope", timeout=5), requests.get(srv.url + "/users/9/remind", timeout=5),
-                     requests.post(srv.url + "/users/1/delete", timeout=5)]
+        responses = [
+            requests.get(srv.url + "/nope", timeout=5),
+            requests.get(srv.url + "/users/9/remind", timeout=5),
+            requests.post(srv.url + "/users/1/delete", timeout=5),
+        ]
     assert [r.status_code for r in responses] == [404, 404, 404]
 
 

@@ -12,11 +12,17 @@ import sys
 import pytest
 
 from workbook import LANGUAGES
-from workbook.checker import exercises, hints, load_checks, recorded_starters, run, untouched
+from workbook.grading.exercises import exercises, hints, load_checks
+from workbook.grading.runner import run
+from workbook.grading.starters import recorded_starters, untouched
+from workbook.launcher import ENTRY_FILE
 from workbook.paths import EXERCISES, ROOT, SOLUTIONS
 
-CASES = [pytest.param(exercise, language, id=f"{exercise.name}-{language}")
-         for exercise in exercises() for language in LANGUAGES]
+CASES = [
+    pytest.param(exercise, language, id=f"{exercise.name}-{language}")
+    for exercise in exercises()
+    for language in LANGUAGES
+]
 EXERCISE_IDS = [pytest.param(exercise, id=exercise.name) for exercise in exercises()]
 STARTER_TIMEOUT = 2.0  # a starter that prints no readiness line fails; no need to wait 5 s for it
 
@@ -30,8 +36,10 @@ def test_solution_passes_every_check(exercise, language):
 @pytest.mark.parametrize("exercise, language", CASES)
 def test_untouched_starter_fails_at_least_one_check(exercise, language):
     if not untouched(exercise, language):
-        message = (f"exercises/{exercise.name}/{language} differs from exercises/starters.sha256: "
-                   "after changing a starter, run `python -m workbook.checker --record-starters`")
+        message = (
+            f"exercises/{exercise.name}/{language} differs from exercises/starters.sha256: "
+            "after changing a starter, run `python -m workbook.grading --record-starters`"
+        )
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message + " (or it holds your own work: this test needs the untouched starter)")
@@ -43,7 +51,7 @@ def test_untouched_starter_fails_at_least_one_check(exercise, language):
 @pytest.mark.parametrize("exercise", EXERCISE_IDS)
 def test_exercise_has_readme_hints_checks_starters_and_solutions(exercise):
     expected = [exercise.path / "README.md", exercise.path / "HINTS.md", exercise.path / "checks.py"]
-    for language, entry in (("python", "server.py"), ("node", "server.js"), ("go", "main.go")):
+    for language, entry in ENTRY_FILE.items():
         expected += [exercise.path / language / entry, SOLUTIONS / exercise.name / language / entry]
     assert [str(p.relative_to(ROOT)) for p in expected if not p.exists()] == []
 
@@ -65,18 +73,26 @@ def test_readme_lists_every_exercise():
 
 def test_every_starter_has_a_recorded_fingerprint():
     recorded = recorded_starters()
-    assert [f"{e.name}/{lang}" for e in exercises() for lang in LANGUAGES
-            if f"{e.name}/{lang}" not in recorded] == []
+    assert [
+        f"{e.name}/{lang}" for e in exercises() for lang in LANGUAGES if f"{e.name}/{lang}" not in recorded
+    ] == []
 
 
 def test_solutions_mirror_exercises():
-    names = lambda root: sorted(p.name for p in root.glob("[0-9][0-9]_*") if p.is_dir())
+    def names(root):
+        return sorted(p.name for p in root.glob("[0-9][0-9]_*") if p.is_dir())
+
     assert names(SOLUTIONS) == names(EXERCISES)
 
 
 def checker(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "workbook.checker", *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "workbook.grading", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_checker_without_arguments_prints_usage():

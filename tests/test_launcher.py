@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 import requests
-
 from conftest import alive
+
 from workbook import LANGUAGES, BuildError, ServerError, serve
 from workbook.build import binary_for, build_go
 from workbook.paths import ROOT
@@ -50,7 +50,7 @@ def test_stop_ends_the_server_cleanly_with_status_0(language):
 def test_leaving_the_with_block_by_an_exception_stops_the_server(language):
     with pytest.raises(ZeroDivisionError):
         with serve(language, "hello") as srv:
-            1 / 0
+            1 / 0  # noqa: B018
     assert wait_until_gone([srv.pid]) == []
 
 
@@ -108,8 +108,11 @@ def _children() -> list[int]:
 def test_servers_never_outlive_their_owner(how):
     """Normal exit (atexit), an uncaught exception, and SIGKILL (a kernel restart) all stop them."""
     owner = subprocess.Popen(
-        [sys.executable, str(FIXTURES / "owner.py"), how], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        env={**os.environ, "PYTHONPATH": str(ROOT)}, text=True,
+        [sys.executable, str(FIXTURES / "owner.py"), how],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        text=True,
     )
     pids = [int(pid) for pid in owner.stdout.readline().split()]
     assert len(pids) == len(LANGUAGES), owner.stderr.read()
@@ -129,8 +132,9 @@ def test_a_kernel_restart_stops_the_servers_it_started():
         client.wait_for_ready(timeout=60)
         code = "from workbook import serve\nsrv = serve('python', 'hello')\nprint(srv.pid)"
         printed = []
-        client.execute_interactive(code, timeout=30, output_hook=lambda msg: printed.append(
-            msg["content"].get("text", "")))
+        client.execute_interactive(
+            code, timeout=30, output_hook=lambda msg: printed.append(msg["content"].get("text", ""))
+        )
         pid = int("".join(printed).strip())
         assert alive(pid)
         manager.restart_kernel(now=True)
@@ -178,9 +182,15 @@ def test_a_go_build_error_is_shown_in_full(scratch):
 def test_the_guardian_spares_a_process_that_reused_a_server_pid():
     """Process ids are reused: a registered server that ended on its own may have left its number to
     another program by the time the guardian acts. The guardian checks the start time first."""
-    bystander = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"], start_new_session=True)
-    guardian = subprocess.Popen([sys.executable, str(ROOT / "workbook" / "guardian.py")],
-                                stdin=subprocess.PIPE, text=True, start_new_session=True)
+    bystander = subprocess.Popen(
+        [sys.executable, "-c", "import time; time.sleep(30)"], start_new_session=True
+    )
+    guardian = subprocess.Popen(
+        [sys.executable, str(ROOT / "workbook" / "guardian.py")],
+        stdin=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     try:
         guardian.communicate(f"+{bystander.pid} 12345\n", timeout=10)  # registered with another start time
         assert bystander.poll() is None

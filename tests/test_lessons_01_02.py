@@ -6,8 +6,8 @@ import threading
 import pytest
 import requests
 
-from workbook import LANGUAGES, raw_request, serve, source, table
-from workbook.probe import PROBES, describe, side_by_side
+from workbook import LANGUAGES, raw_request, serve
+from workbook.lessons.defaults import PROBES, side_by_side, summarize
 
 # Lesson 02's probe table, cell for cell: how each standard library's defaults answer each probe.
 PROBE_TABLE = {
@@ -16,8 +16,11 @@ PROBE_TABLE = {
     "POST / with a body": ("501 Unsupported method ('POST')", "200 Hello, World!", "200 Hello, World!"),
     "DELETE /": ("501 Unsupported method ('DELETE')", "200 Hello, World!", "200 Hello, World!"),
     "BREW / (no such method)": ("501 Unsupported method ('BREW')", "400 no body", "200 Hello, World!"),
-    "GET / without Host": ("200 Hello, World!", "400 no body",
-                           "400 Bad Request: missing required Host header"),
+    "GET / without Host": (
+        "200 Hello, World!",
+        "400 no body",
+        "400 Bad Request: missing required Host header",
+    ),
     "GET /no/such/page": ("200 Hello, World!", "200 Hello, World!", "200 Hello, World!"),
 }
 
@@ -37,6 +40,7 @@ def hello_servers():
 
 # Lesson 01
 
+
 def test_requests_sends_host_and_four_headers_of_its_own_before_the_callers():
     with socket.create_server(("127.0.0.1", 0)) as listener:
         listener.settimeout(10)
@@ -53,8 +57,9 @@ def test_requests_sends_host_and_four_headers_of_its_own_before_the_callers():
 
         thread = threading.Thread(target=answer_once, daemon=True)
         thread.start()
-        requests.get(f"http://127.0.0.1:{listener.getsockname()[1]}/hello",
-                     headers={"X-Name": "Ada"}, timeout=5)
+        requests.get(
+            f"http://127.0.0.1:{listener.getsockname()[1]}/hello", headers={"X-Name": "Ada"}, timeout=5
+        )
         thread.join(10)
     lines = received[0].decode("latin-1").split("\r\n")
     assert lines[0] == "GET /hello HTTP/1.1"
@@ -72,10 +77,11 @@ def test_a_closed_listening_socket_refuses_the_next_client():
 
 # Lesson 02
 
+
 @pytest.mark.parametrize("probe", PROBE_TABLE)
 def test_each_probe_gets_the_answer_lesson_02_shows(hello_servers, language, probe):
     expected = PROBE_TABLE[probe][LANGUAGES.index(language)]
-    assert describe(raw_request(hello_servers[language].url, PROBES[probe])) == expected
+    assert summarize(raw_request(hello_servers[language].url, PROBES[probe])) == expected
 
 
 def test_python_hello_answers_in_http_1_0_and_closes_the_connection(hello_servers):
@@ -96,41 +102,14 @@ def test_side_by_side_shows_the_version_and_every_header_any_server_sent(hello_s
     shown = side_by_side(responses)
     assert shown.columns == ["", "python", "node", "go"]
     assert shown.rows[0] == ["status line", "HTTP/1.0 200 OK", "HTTP/1.1 200 OK", "HTTP/1.1 200 OK"]
-    assert [row[0] for row in shown.rows] == ["status line", "Server", "Date", "Content-Type",
-                                              "Content-Length", "Connection", "Keep-Alive", "body"]
+    assert [row[0] for row in shown.rows] == [
+        "status line",
+        "Server",
+        "Date",
+        "Content-Type",
+        "Content-Length",
+        "Connection",
+        "Keep-Alive",
+        "body",
+    ]
     assert shown.rows[-1] == ["body"] + [repr("Hello, World!\n")] * 3
-
-
-# The display helpers the lessons use
-
-def test_table_aligns_columns_under_a_rule():
-    assert str(table([["GET", 200], ["DELETE", 501]], ["method", "status"])) == (
-        "method  status\n"
-        "------  ------\n"
-        "GET     200\n"
-        "DELETE  501")
-
-
-def test_table_writes_newlines_in_a_cell_as_backslash_n():
-    assert str(table([["a\nb"]], ["x"])).splitlines()[-1] == "a\\nb"
-
-
-def test_table_html_escapes_its_cells():
-    html = table([["<b>&"]], ["x"])._repr_html_()
-    assert "&lt;b&gt;&amp;" in html and "<b>" not in html
-
-
-def test_table_refuses_a_row_with_the_wrong_number_of_cells():
-    with pytest.raises(ValueError, match="row 1 has 1 cells but there are 2 columns"):
-        table([["only one"]], ["a", "b"])
-
-
-def test_source_shows_the_path_as_heading_and_the_file_as_code():
-    shown = source("servers/go/hello/main.go")
-    assert str(shown).splitlines()[0] == "servers/go/hello/main.go"
-    assert shown._repr_markdown_().startswith("**`servers/go/hello/main.go`**\n\n```go\n")
-
-
-def test_source_of_a_missing_file_says_which_path_to_give():
-    with pytest.raises(FileNotFoundError, match="servers/python/hello.py"):
-        source("servers/python/nope.py")

@@ -4,9 +4,9 @@ import pytest
 import requests
 
 from workbook import LANGUAGES, serve
-from workbook.crosscheck import CREATE_REQUESTS, crosscheck
-from workbook.intermediary import cache_may_store, client_retries, knowledge, read_or_write
-from workbook.method_matrix import actions_api, status_matrix, users_api
+from workbook.lessons.crosscheck import CREATE_REQUESTS, crosscheck
+from workbook.lessons.intermediary import cache_may_store, client_retries, knowledge, read_or_write
+from workbook.lessons.method_matrix import actions_api, status_matrix, users_api
 
 # Lesson 05's matrix, row by row: the four action paths, then the two users paths.
 MATRIX = {
@@ -39,11 +39,19 @@ CREATE_ANSWERS = [
 
 # ---- Lesson 05
 
+
 def test_the_matrix_of_actions_and_users_has_one_post_row_against_a_full_grid():
     with serve("python", "actions") as actions, serve("python", "users") as users:
         matrix = status_matrix([actions_api(actions.url), users_api(users.url)])
-    assert matrix.columns == ["method", "/createUser", "/getUserDetails", "/updateUser", "/deleteUser",
-                              "/users", "/users/{id}"]
+    assert matrix.columns == [
+        "method",
+        "/createUser",
+        "/getUserDetails",
+        "/updateUser",
+        "/deleteUser",
+        "/users",
+        "/users/{id}",
+    ]
     assert {row[0]: [int(cell) for cell in row[1:]] for row in matrix.rows} == MATRIX
 
 
@@ -51,26 +59,35 @@ def test_the_users_matrix_is_the_same_in_every_language(language):
     with serve(language, "users") as users:
         matrix = status_matrix([users_api(users.url)])
     assert {row[0]: [int(cell) for cell in row[1:]] for row in matrix.rows} == {
-        method: statuses[4:] for method, statuses in MATRIX.items()}
+        method: statuses[4:] for method, statuses in MATRIX.items()
+    }
 
 
-@pytest.mark.parametrize("method, status, stored, retried, kind", [
-    ("GET", 200, True, True, "read"),
-    ("GET", 404, True, True, "read"),
-    ("POST", 200, False, False, "write"),
-    ("POST", 201, False, False, "write"),
-    ("PATCH", 200, False, False, "write"),
-    ("DELETE", 204, False, True, "write"),
-])
+@pytest.mark.parametrize(
+    "method, status, stored, retried, kind",
+    [
+        ("GET", 200, True, True, "read"),
+        ("GET", 404, True, True, "read"),
+        ("POST", 200, False, False, "write"),
+        ("POST", 201, False, False, "write"),
+        ("PATCH", 200, False, False, "write"),
+        ("DELETE", 204, False, True, "write"),
+    ],
+)
 def test_what_a_cache_a_retrying_client_and_a_proxy_conclude(method, status, stored, retried, kind):
     assert (cache_may_store(method, status), client_retries(method), read_or_write(method)) == (
-        stored, retried, kind)
+        stored,
+        retried,
+        kind,
+    )
 
 
 def test_the_knowledge_table_reads_only_the_request_line_and_the_status():
     with serve("python", "actions") as actions, serve("python", "users") as users:
-        answers = [requests.post(actions.url + "/getUserDetails", json={"id": "1"}, timeout=5),
-                   requests.get(users.url + "/users/1", timeout=5)]
+        answers = [
+            requests.post(actions.url + "/getUserDetails", json={"id": "1"}, timeout=5),
+            requests.get(users.url + "/users/1", timeout=5),
+        ]
     assert knowledge(answers, user_id="1").rows == [
         ["POST /getUserDetails", "200", "no", "no", "write", "no"],
         ["GET /users/1", "404", "yes", "yes", "read", "yes"],
@@ -78,6 +95,7 @@ def test_the_knowledge_table_reads_only_the_request_line_and_the_status():
 
 
 # ---- Lesson 06
+
 
 def test_the_three_users_servers_answer_every_create_request_alike():
     servers = {language: serve(language, "users") for language in LANGUAGES}

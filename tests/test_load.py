@@ -1,4 +1,4 @@
-"""workbook.load: reading hey's summary, drawing the bar chart, and a real run of hey."""
+"""workbook.lessons.load: reading hey's summary, drawing the bar chart, and a real run of hey."""
 
 import math
 import xml.etree.ElementTree as ET
@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from workbook import serve
-from workbook.load import HEY, LoadResult, bar_chart_svg, parse_hey, run_hey, start_hey
+from workbook.lessons.load import HEY, LoadResult, bar_chart_svg, parse_hey, run_hey, start_hey
 
 # What `hey -z 1s -c 8 URL` printed against a hello server (every line kept as hey wrote it).
 ALL_200 = """
@@ -16,7 +16,7 @@ Summary:
   Fastest:\t0.0000 secs
   Average:\t0.0003 secs
   Requests/sec:\t28177.4734
-  
+
   Total data:\t398174 bytes
   Size/request:\t14 bytes
 
@@ -58,7 +58,7 @@ Summary:
   Fastest:\t0.0000 secs
   Average:\t NaN secs
   Requests/sec:\t14349.4772
-  
+
 
 Response time histogram:
 
@@ -76,9 +76,12 @@ Error distribution:
 """
 
 # Some 200s, some 502s from a balancer, and two requests with no response at all.
-MIXED = ALL_200.replace("  [200]\t28441 responses\n", "  [200]\t28441 responses\n  [502]\t3 responses\n\n"
-                        "Error distribution:\n"
-                        '  [2]\tGet "http://127.0.0.1:9/": read: connection reset by peer\n')
+MIXED = ALL_200.replace(
+    "  [200]\t28441 responses\n",
+    "  [200]\t28441 responses\n  [502]\t3 responses\n\n"
+    "Error distribution:\n"
+    '  [2]\tGet "http://127.0.0.1:9/": read: connection reset by peer\n',
+)
 
 
 def test_parse_reads_throughput_and_percentiles_in_seconds():
@@ -98,7 +101,9 @@ def test_parse_reads_status_counts_and_no_errors():
 def test_requests_with_no_response_are_failures_with_their_error():
     result = parse_hey(ALL_REFUSED)
     assert result.statuses == {}
-    assert result.errors == {'Get "http://127.0.0.1:1/": dial tcp 127.0.0.1:1: connect: connection refused': 20}
+    assert result.errors == {
+        'Get "http://127.0.0.1:1/": dial tcp 127.0.0.1:1: connect: connection refused': 20
+    }
     assert result.failed == 20
     assert math.isnan(result.p50) and math.isnan(result.p99)
     assert result.outcome() == "no responses, 20 failed"
@@ -133,8 +138,8 @@ def test_chart_is_well_formed_svg_with_one_bar_per_value():
 
 def test_chart_scales_each_panel_to_its_own_largest_value():
     widths = [float(rect.get("width")) for rect in bars(bar_chart_svg(PANELS))]
-    assert widths[1] == max(widths[:3])            # go's 12000 fills the first panel
-    assert widths[3] == max(widths[3:])            # python's 14 ms fills the second
+    assert widths[1] == max(widths[:3])  # go's 12000 fills the first panel
+    assert widths[3] == max(widths[3:])  # python's 14 ms fills the second
     assert widths[0] == pytest.approx(widths[1] / 6)
 
 
@@ -169,5 +174,5 @@ def test_an_error_inside_the_with_block_stops_hey_at_once():
     with serve("go", "hello") as srv:
         with pytest.raises(ZeroDivisionError):
             with start_hey(srv.url, seconds=30, connections=1) as load:
-                1 / 0
+                1 / 0  # noqa: B018
         assert not load.running()

@@ -15,8 +15,9 @@ TARGETS = ["help", "setup", "lab", "test", "check", "progress", "bench", "clean"
 
 def make(*args: str, path: str | None = None) -> subprocess.CompletedProcess:
     env = {**os.environ, "PATH": path} if path is not None else os.environ
-    return subprocess.run([shutil.which("make"), "-n", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [shutil.which("make"), "-n", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
 
 
 @pytest.fixture
@@ -68,7 +69,11 @@ def test_too_old_python_is_named_before_anything_runs(bin_dir):
 
 
 def test_help_needs_no_toolchain():
-    result = subprocess.run([shutil.which("make"), "help", "PYTHON=python-that-does-not-exist"], cwd=ROOT,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [shutil.which("make"), "help", "PYTHON=python-that-does-not-exist"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0
     assert "make lab" in result.stdout

@@ -8,8 +8,8 @@ import pytest
 import requests
 
 from workbook import LANGUAGES, serve
-from workbook.balancer import balance
-from workbook.load import start_hey
+from workbook.lessons.balancer import balance
+from workbook.lessons.load import start_hey
 
 # Headers that differ by implementation or by the clock, not by what the API says.
 VARIES = {"date", "server", "connection", "keep-alive", "x-upstream"}
@@ -35,8 +35,9 @@ def replicas(tmp_path):
     env = {"USERS_STORE": str(tmp_path / "store")}
     started = {language: serve(language, "users", env=env) for language in LANGUAGES}
     try:
-        created = requests.post(started["go"].url + "/users", timeout=5,
-                                json={"email": "ada@example.com", "name": "Ada Lovelace"})
+        created = requests.post(
+            started["go"].url + "/users", timeout=5, json={"email": "ada@example.com", "name": "Ada Lovelace"}
+        )
         assert created.status_code == 201
         yield started, env
     finally:

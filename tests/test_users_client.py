@@ -1,12 +1,20 @@
-"""workbook.users_client (the v1 client) and workbook.client_contract (its contract tests): they
-pass on every v1 server, and on each changed server they fail exactly where lesson 07 says."""
+"""workbook.lessons.users_client (the v1 client) and workbook.lessons.client_contract (its contract
+tests): they pass on every v1 server, and on each changed server they fail exactly where lesson 07 says."""
 
 import pytest
 
 from workbook import serve
-from workbook.client_contract import TESTS, contract_table, run_contract, verdict
-from workbook.users_client import (AmbiguousEmail, EmailInUse, InvalidUser, StrictUsersClient,
-                                   UnexpectedResponse, User, UserNotFound, UsersClient)
+from workbook.lessons.client_contract import TESTS, contract_table, run_contract, verdict
+from workbook.lessons.users_client import (
+    AmbiguousEmail,
+    EmailInUse,
+    InvalidUser,
+    StrictUsersClient,
+    UnexpectedResponse,
+    User,
+    UserNotFound,
+    UsersClient,
+)
 
 # The contract tests each change of servers/python/users_evolving.py fails (lessons 07 and 08).
 FAILING = {
@@ -95,8 +103,22 @@ def test_the_table_has_a_column_per_test_and_a_verdict():
     with serve("python", "users_evolving", "change_status") as srv:
         results = run_contract(srv.url)
     text = str(contract_table({"change status": results}))
-    assert text.splitlines()[0].split() == ["change", "create", "get", "list", "pages", "rename",
-                                            "delete", "taken", "email", "bad", "email", "find", "by",
-                                            "email", "breaking?"]
+    assert text.splitlines()[0].split() == [
+        "change",
+        "create",
+        "get",
+        "list",
+        "pages",
+        "rename",
+        "delete",
+        "taken",
+        "email",
+        "bad",
+        "email",
+        "find",
+        "by",
+        "email",
+        "breaking?",
+    ]
     assert verdict(results) == "yes, 1 of 8 fail"
     assert text.splitlines()[2].endswith("FAIL         pass       pass           yes, 1 of 8 fail")

@@ -26,8 +26,9 @@ def all_users(url: str) -> list[dict]:
     """Every user, following next_cursor page by page."""
     users, cursor = [], None
     while True:
-        page = requests.get(url + "/users", params={"limit": 100, **({"cursor": cursor} if cursor else {})},
-                            timeout=10).json()
+        page = requests.get(
+            url + "/users", params={"limit": 100, **({"cursor": cursor} if cursor else {})}, timeout=10
+        ).json()
         users += page["users"]
         cursor = page["next_cursor"]
         if cursor is None:
@@ -38,8 +39,9 @@ def test_200_concurrent_creates_make_200_distinct_users_and_lose_none(fresh_user
     url = fresh_users_server.url
 
     def create(index: int) -> requests.Response:
-        return requests.post(url + "/users", json={"email": f"c{index}@example.com", "name": f"C {index}"},
-                             timeout=30)
+        return requests.post(
+            url + "/users", json={"email": f"c{index}@example.com", "name": f"C {index}"}, timeout=30
+        )
 
     responses = at_once(CLIENTS, create)
     assert [response.status_code for response in responses] == [201] * CLIENTS
@@ -52,12 +54,17 @@ def test_200_concurrent_creates_make_200_distinct_users_and_lose_none(fresh_user
 
 def test_concurrent_patches_with_the_same_if_match_have_exactly_one_winner(fresh_users_server):
     url = fresh_users_server.url
-    user = requests.post(url + "/users", json={"email": "race@example.com", "name": "Start"}, timeout=5).json()
+    user = requests.post(
+        url + "/users", json={"email": "race@example.com", "name": "Start"}, timeout=5
+    ).json()
 
     def rename(index: int) -> requests.Response:
-        return requests.patch(f"{url}/users/{user['id']}", data=json.dumps({"name": f"Writer {index}"}),
-                              headers={"Content-Type": "application/merge-patch+json", "If-Match": '"v1"'},
-                              timeout=30)
+        return requests.patch(
+            f"{url}/users/{user['id']}",
+            data=json.dumps({"name": f"Writer {index}"}),
+            headers={"Content-Type": "application/merge-patch+json", "If-Match": '"v1"'},
+            timeout=30,
+        )
 
     responses = at_once(50, rename)
     statuses = sorted(response.status_code for response in responses)
@@ -72,8 +79,9 @@ def test_concurrent_creates_with_the_same_email_have_exactly_one_winner(fresh_us
     url = fresh_users_server.url
 
     def create(index: int) -> requests.Response:
-        return requests.post(url + "/users", json={"email": "same@example.com", "name": f"N {index}"},
-                             timeout=30)
+        return requests.post(
+            url + "/users", json={"email": "same@example.com", "name": f"N {index}"}, timeout=30
+        )
 
     statuses = sorted(response.status_code for response in at_once(50, create))
     assert statuses == [201] + [409] * 49

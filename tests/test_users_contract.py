@@ -19,6 +19,7 @@ _numbers = itertools.count(1)
 
 # ---- helpers ----
 
+
 def wire(body) -> bytes:
     """The exact bytes every server sends for a JSON body: compact, UTF-8, unescaped, newline."""
     return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode() + b"\n"
@@ -49,15 +50,21 @@ def assert_no_body(response: requests.Response, status: int) -> None:
 
 def post(srv, body, content_type: str = "application/json", **kwargs) -> requests.Response:
     data = body if isinstance(body, bytes) else json.dumps(body).encode()
-    return requests.post(srv.url + "/users", data=data, headers={"Content-Type": content_type},
-                         timeout=5, **kwargs)
+    return requests.post(
+        srv.url + "/users", data=data, headers={"Content-Type": content_type}, timeout=5, **kwargs
+    )
 
 
-def patch(srv, user_id: str, body, content_type: str = "application/merge-patch+json",
-          headers: dict | None = None) -> requests.Response:
+def patch(
+    srv, user_id: str, body, content_type: str = "application/merge-patch+json", headers: dict | None = None
+) -> requests.Response:
     data = body if isinstance(body, bytes) else json.dumps(body).encode()
-    return requests.patch(f"{srv.url}/users/{user_id}", data=data,
-                          headers={"Content-Type": content_type, **(headers or {})}, timeout=5)
+    return requests.patch(
+        f"{srv.url}/users/{user_id}",
+        data=data,
+        headers={"Content-Type": content_type, **(headers or {})},
+        timeout=5,
+    )
 
 
 def get(srv, path: str, **kwargs) -> requests.Response:
@@ -96,6 +103,7 @@ def srv(users_server):
 
 # ---- the OpenAPI document ----
 
+
 def test_the_openapi_document_is_valid_openapi_3_1():
     document = yaml.safe_load(OPENAPI.read_text())
     assert document["openapi"].startswith("3.1.")
@@ -104,8 +112,12 @@ def test_the_openapi_document_is_valid_openapi_3_1():
 
 def test_the_openapi_document_describes_email_with_pattern_and_max_length_not_format():
     email = yaml.safe_load(OPENAPI.read_text())["components"]["schemas"]["Email"]
-    assert email == {**email, "type": "string", "maxLength": 254,
-                     "pattern": "^[^@ \\t\\r\\n]+@[^@ \\t\\r\\n]+$"}
+    assert email == {
+        **email,
+        "type": "string",
+        "maxLength": 254,
+        "pattern": "^[^@ \\t\\r\\n]+@[^@ \\t\\r\\n]+$",
+    }
     assert "format" not in email
 
 
@@ -117,6 +129,7 @@ def test_the_openapi_request_bodies_forbid_additional_properties():
 
 
 # ---- POST /users ----
+
 
 def test_post_answers_201_with_the_user(srv):
     email = unique_email()
@@ -167,8 +180,10 @@ def test_post_accepts_the_media_type_in_any_case_with_a_charset(srv):
     assert response.status_code == 201
 
 
-@pytest.mark.parametrize("content_type", ["text/plain", "application/merge-patch+json",
-                                          "application/jsonx", "application/x-www-form-urlencoded"])
+@pytest.mark.parametrize(
+    "content_type",
+    ["text/plain", "application/merge-patch+json", "application/jsonx", "application/x-www-form-urlencoded"],
+)
 def test_post_with_another_content_type_is_415(srv, content_type):
     response = post(srv, {"email": unique_email(), "name": "Ada"}, content_type)
     assert_error(response, 415, "Content-Type must be application/json")
@@ -186,9 +201,11 @@ def test_post_without_content_length_is_411(srv):
 
 def test_post_with_a_chunked_body_is_411(srv):
     body = b'{"email":"chunked@example.com","name":"n"}'
-    exchange = raw(srv, b"POST /users HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                        b"Transfer-Encoding: chunked\r\n\r\n"
-                        + f"{len(body):x}\r\n".encode() + body + b"\r\n0\r\n\r\n")
+    exchange = raw(
+        srv,
+        b"POST /users HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"Transfer-Encoding: chunked\r\n\r\n" + f"{len(body):x}\r\n".encode() + body + b"\r\n0\r\n\r\n",
+    )
     assert_raw_error(exchange, 411, "Content-Length is required")
 
 
@@ -196,8 +213,10 @@ def test_post_with_a_chunked_body_is_411(srv):
 # a bad Content-Length itself, before any handler runs, with exactly these bytes, and closes the
 # connection. The contract asks only for a 4xx or a closed connection there, so for Go the tests
 # below accept exactly what net/http does; Python and Node answer the JSON of the error table.
-NET_HTTP_400 = (b"HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\n"
-                b"Connection: close\r\n\r\n400 Bad Request")
+NET_HTTP_400 = (
+    b"HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\n"
+    b"Connection: close\r\n\r\n400 Bad Request"
+)
 
 
 def assert_content_length_refused(srv, exchange) -> None:
@@ -210,27 +229,39 @@ def assert_content_length_refused(srv, exchange) -> None:
 
 def test_post_with_two_content_lengths_is_400(srv):
     """Go: net/http refuses two different lengths itself (a plain-text 400, then it closes)."""
-    exchange = raw(srv, b"POST /users HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                        b"Content-Length: 2\r\nContent-Length: 3\r\n\r\n{}")
+    exchange = raw(
+        srv,
+        b"POST /users HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"Content-Length: 2\r\nContent-Length: 3\r\n\r\n{}",
+    )
     assert_content_length_refused(srv, exchange)
 
 
 def test_post_with_a_content_length_that_is_not_digits_is_400(srv):
     """Go: net/http refuses a length that is not digits itself (a plain-text 400, then it closes)."""
-    exchange = raw(srv, b"POST /users HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                        b"Content-Length: 2x\r\n\r\n{}")
+    exchange = raw(
+        srv,
+        b"POST /users HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2x\r\n\r\n{}",
+    )
     assert_content_length_refused(srv, exchange)
 
 
-@pytest.mark.parametrize("body", [b"2\r\n{}\r\n0\r\n\r\n", b'{"email":"a@example.com","name":"A"}'],
-                         ids=["chunk-framed", "not-chunk-framed"])
+@pytest.mark.parametrize(
+    "body",
+    [b"2\r\n{}\r\n0\r\n\r\n", b'{"email":"a@example.com","name":"A"}'],
+    ids=["chunk-framed", "not-chunk-framed"],
+)
 def test_post_with_content_length_and_transfer_encoding_is_400(srv, body):
     """Go: net/http drops the Content-Length (RFC 9112 6.3: Transfer-Encoding overrides it), so the
     handler sees only a chunked body, answers the 411 of a chunked body and closes the connection,
     at once even when the body is not chunk-framed. Python and Node: the 400 of the error table."""
-    exchange = raw(srv, b"POST /users HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                        + f"Content-Length: {len(body)}\r\n".encode()
-                        + b"Transfer-Encoding: chunked\r\n\r\n" + body)
+    exchange = raw(
+        srv,
+        b"POST /users HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        + f"Content-Length: {len(body)}\r\n".encode()
+        + b"Transfer-Encoding: chunked\r\n\r\n"
+        + body,
+    )
     if srv.language == "go":
         assert_raw_error(exchange, 411, "Content-Length is required")
         assert exchange.closed, str(exchange)
@@ -258,15 +289,26 @@ def test_post_checks_the_content_type_before_the_body(srv):
     assert_error(post(srv, b"not json", "text/plain"), 415, "Content-Type must be application/json")
 
 
-@pytest.mark.parametrize("body", [b"", b"{", b"not json", b'{"email": "a@b", "name": "n",}', b"{'a': 1}",
-                                  b'{"email":"a@b","name":"n"} {}'])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"",
+        b"{",
+        b"not json",
+        b'{"email": "a@b", "name": "n",}',
+        b"{'a': 1}",
+        b'{"email":"a@b","name":"n"} {}',
+    ],
+)
 def test_post_with_a_body_that_is_not_json_is_400(srv, body):
     assert_error(post(srv, body), 400, "body is not valid JSON")
 
 
-@pytest.mark.parametrize("escaped", [b"\\ud800", b"\\udc00", b"x\\udbffx", b"\\ude00\\ud83d", b"\\ud800\\u0041",
-                                     b"\\ud800\\ud800"],
-                         ids=["high", "low", "high-alone", "reversed", "high-then-a", "high-twice"])
+@pytest.mark.parametrize(
+    "escaped",
+    [b"\\ud800", b"\\udc00", b"x\\udbffx", b"\\ude00\\ud83d", b"\\ud800\\u0041", b"\\ud800\\ud800"],
+    ids=["high", "low", "high-alone", "reversed", "high-then-a", "high-twice"],
+)
 def test_post_with_a_lone_surrogate_escape_is_400(srv, escaped):
     """\\ud800 is half of a UTF-16 pair, no character: it has no UTF-8 form to store or send back.
     Go's encoding/json would silently put U+FFFD in its place; the server must refuse it first."""
@@ -279,9 +321,16 @@ def test_post_with_a_lone_surrogate_escape_in_a_field_name_is_400(srv):
     assert_error(post(srv, body), 400, "body is not valid JSON")
 
 
-@pytest.mark.parametrize("escaped, name", [(b"\\ud83d\\ude00", "😀"), (b"\\uD83D\\uDE00", "😀"),
-                                           (b"\\\\ud800", "\\ud800"), (b"\\u00e9\\\\\\ud83d\\ude00", "é\\😀")],
-                         ids=["pair", "pair-upper-case", "escaped-backslash", "mixed"])
+@pytest.mark.parametrize(
+    "escaped, name",
+    [
+        (b"\\ud83d\\ude00", "😀"),
+        (b"\\uD83D\\uDE00", "😀"),
+        (b"\\\\ud800", "\\ud800"),
+        (b"\\u00e9\\\\\\ud83d\\ude00", "é\\😀"),
+    ],
+    ids=["pair", "pair-upper-case", "escaped-backslash", "mixed"],
+)
 def test_post_with_surrogate_pairs_or_an_escaped_backslash_is_201(srv, escaped, name):
     body = b'{"email": "' + unique_email("pair").encode() + b'", "name": "' + escaped + b'"}'
     response = post(srv, body)
@@ -357,9 +406,20 @@ def test_post_counts_email_length_in_code_points(srv):
     assert post(srv, {"email": email, "name": "Ada"}).status_code == 201
 
 
-@pytest.mark.parametrize("email", ["no-at-sign.example.com", "two@at@example.com", "a b@example.com",
-                                   "@example.com", "ada@", "ada@exa\tmple.com", "ada@example.com\n",
-                                   "\nada@example.com", ""])
+@pytest.mark.parametrize(
+    "email",
+    [
+        "no-at-sign.example.com",
+        "two@at@example.com",
+        "a b@example.com",
+        "@example.com",
+        "ada@",
+        "ada@exa\tmple.com",
+        "ada@example.com\n",
+        "\nada@example.com",
+        "",
+    ],
+)
 def test_post_with_an_email_that_does_not_match_the_pattern_is_400(srv, email):
     assert_error(post(srv, {"email": email, "name": "Ada"}), 400, "email must look like name@example.com")
 
@@ -392,6 +452,7 @@ def test_post_validates_the_body_before_checking_uniqueness(srv):
 
 
 # ---- GET /users ----
+
 
 def test_list_on_a_fresh_server_is_empty_with_no_next_cursor(fresh_users_server):
     response = get(fresh_users_server, "/users")
@@ -472,7 +533,9 @@ def test_a_cursor_with_leading_zeros_names_the_same_id(fresh_users_server):
 def test_list_refuses_a_parameter_that_a_strict_query_parser_would_drop(srv, query):
     """Go's url.ParseQuery drops a pair with a ";" or a bad %-escape: it must not pass for absent."""
     exchange = raw(srv, f"GET /users?{query} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
-    message = "cursor is not valid" if query.startswith("cursor") else "limit must be an integer from 1 to 100"
+    message = (
+        "cursor is not valid" if query.startswith("cursor") else "limit must be an integer from 1 to 100"
+    )
     assert_raw_error(exchange, 400, message)
 
 
@@ -489,6 +552,7 @@ def test_head_of_the_list_has_the_headers_of_get_and_no_body(srv):
 
 
 # ---- GET /users/{id} ----
+
 
 def test_get_answers_200_with_the_user_and_its_etag(srv):
     user = create(srv)
@@ -560,6 +624,7 @@ def test_head_with_a_matching_if_none_match_is_304(srv):
 
 
 # ---- PATCH /users/{id} ----
+
 
 def test_patch_with_merge_patch_changes_the_name_and_keeps_the_email(srv):
     user = create(srv)
@@ -660,8 +725,11 @@ def test_patch_with_another_content_type_is_415(srv):
 
 def test_patch_without_content_length_is_411(srv):
     user = create(srv)
-    exchange = raw(srv, f"PATCH /users/{user['id']} HTTP/1.1\r\nHost: x\r\n"
-                        "Content-Type: application/merge-patch+json\r\n\r\n".encode())
+    exchange = raw(
+        srv,
+        f"PATCH /users/{user['id']} HTTP/1.1\r\nHost: x\r\n"
+        "Content-Type: application/merge-patch+json\r\n\r\n".encode(),
+    )
     assert_raw_error(exchange, 411, "Content-Length is required")
 
 
@@ -734,6 +802,7 @@ def test_patch_frees_the_old_email_for_another_user(srv):
 
 # ---- DELETE /users/{id} ----
 
+
 def test_delete_answers_204_with_no_body(srv):
     user = create(srv)
     assert_no_body(requests.delete(f"{srv.url}/users/{user['id']}", timeout=5), 204)
@@ -800,6 +869,7 @@ def test_a_deleted_user_is_not_listed(fresh_users_server):
 
 # ---- routing ----
 
+
 @pytest.mark.parametrize("path", ["/", "/user", "/users/", "/users/1/x", "/userss", "/USERS"])
 def test_any_other_path_is_404_not_found(srv, path):
     assert_error(get(srv, path), 404, "not found")
@@ -831,12 +901,14 @@ def test_the_path_is_checked_before_the_method(srv):
 
 
 def test_the_method_is_checked_before_the_body(srv):
-    response = requests.put(srv.url + "/users", data=b"not json", headers={"Content-Type": "text/plain"},
-                            timeout=5)
+    response = requests.put(
+        srv.url + "/users", data=b"not json", headers={"Content-Type": "text/plain"}, timeout=5
+    )
     assert_error(response, 405, "method not allowed")
 
 
 # ---- the connection ----
+
 
 @pytest.mark.parametrize("line", [b"No colon in this line", b": no name"], ids=["no-colon", "no-name"])
 def test_a_header_line_without_a_colon_or_a_name_is_400(srv, line):
@@ -848,6 +920,7 @@ def test_a_header_line_without_a_colon_or_a_name_is_400(srv, line):
     else:
         assert_raw_error(exchange, 400, "request is not valid HTTP")
         assert exchange.closed, str(exchange)
+
 
 def test_the_server_speaks_http_1_1_and_keeps_the_connection_open(srv):
     connection = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=5)
@@ -864,6 +937,7 @@ def test_the_server_speaks_http_1_1_and_keeps_the_connection_open(srv):
 
 
 # ---- start-up ----
+
 
 def test_the_server_exits_0_when_stopped_right_after_its_readiness_line(language):
     """The launch contract: exit status 0 on SIGTERM, even the instant after the readiness line

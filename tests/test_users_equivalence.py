@@ -18,8 +18,9 @@ def body(value) -> bytes:
     return json.dumps(value, ensure_ascii=False).encode()
 
 
-def step(method: str, path: str, headers: dict | None = None, data: bytes | None = None,
-         length: bool = True) -> tuple:
+def step(
+    method: str, path: str, headers: dict | None = None, data: bytes | None = None, length: bool = True
+) -> tuple:
     """One request of the script; `length=False` sends a body-less request without Content-Length."""
     return method, path, headers or {}, data, length
 
@@ -30,9 +31,9 @@ ZOE = {"email": "zoë@例え.jp", "name": "Zoë 李 😀"}
 
 SCRIPT = [
     step("GET", "/users"),
-    step("POST", "/users", JSON, body(ADA)),                                   # id 1
-    step("POST", "/users", JSON, body(GRACE)),                                 # id 2
-    step("POST", "/users", JSON, body({**ADA, "name": "Impostor"})),           # 409, uses up id 3
+    step("POST", "/users", JSON, body(ADA)),  # id 1
+    step("POST", "/users", JSON, body(GRACE)),  # id 2
+    step("POST", "/users", JSON, body({**ADA, "name": "Impostor"})),  # 409, uses up id 3
     step("POST", "/users", {"Content-Type": "application/json; charset=UTF-8"}, body(ZOE)),  # id 4
     step("POST", "/users", JSON, b'{"email": "x@y",'),
     step("POST", "/users", JSON, b"[1, 2]"),
@@ -59,12 +60,12 @@ SCRIPT = [
     step("GET", "/users/abc?x=1"),
     step("HEAD", "/users/4"),
     step("HEAD", "/users/999"),
-    step("PATCH", "/users/1", MERGE, body({"name": "Ada King"})),             # v2
+    step("PATCH", "/users/1", MERGE, body({"name": "Ada King"})),  # v2
     step("PATCH", "/users/1", {**MERGE, "If-Match": '"v1"'}, body({"name": "Stale"})),
     step("PATCH", "/users/1", {**JSON, "If-Match": '"v2"'}, body({"email": "ada@king.uk"})),  # v3
     step("PATCH", "/users/2", MERGE, body({"email": "ada@king.uk"})),
-    step("POST", "/users", JSON, body({**ADA, "name": "Ada Again"})),         # the old email is free: id 5
-    step("PATCH", "/users/2", MERGE, b"{}"),                                   # v2
+    step("POST", "/users", JSON, body({**ADA, "name": "Ada Again"})),  # the old email is free: id 5
+    step("PATCH", "/users/2", MERGE, b"{}"),  # v2
     step("PATCH", "/users/2", MERGE, body({"name": None})),
     step("PATCH", "/users/2", {"Content-Type": "text/plain"}, b"{}"),
     step("PATCH", "/users/999", MERGE, b"not json"),
@@ -93,7 +94,7 @@ SCRIPT = [
     step("DELETE", "/users/2", {"If-Match": '"v2"'}),
     step("DELETE", "/users/2"),
     step("GET", "/users/2", {"If-None-Match": "*"}),
-    step("POST", "/users", JSON, body(GRACE)),                                 # id 6
+    step("POST", "/users", JSON, body(GRACE)),  # id 6
     step("PATCH", "/users/6", {**MERGE, "If-Match": ""}, b"{}"),
     step("DELETE", "/users/6", {"If-Match": ""}),
     step("POST", "/users", JSON, b'{"email": "lone@example.com", "name": "\\ud800"}'),
@@ -120,8 +121,9 @@ def send(port: int, method: str, path: str, headers: dict, data: bytes | None, l
         connection.endheaders(data)
         response = connection.getresponse()
         received = response.read()
-        kept = sorted((name.lower(), value) for name, value in response.getheaders()
-                      if name.lower() not in UNCOMPARED)
+        kept = sorted(
+            (name.lower(), value) for name, value in response.getheaders() if name.lower() not in UNCOMPARED
+        )
         return response.status, kept, received
     finally:
         connection.close()

@@ -33,11 +33,28 @@ expected-statuses = ["400", "401", "403", "404", "405", "406", "409", "412", "41
 def run_schemathesis(url: str, config: Path) -> subprocess.CompletedProcess:
     """Run the CLI in the config's directory: its caches (.schemathesis/, .hypothesis/) land there."""
     return subprocess.run(
-        [str(SCHEMATHESIS), "--config-file", str(config), "run", str(OPENAPI), "--url", url,
-         "--max-examples", str(MAX_EXAMPLES), "--seed", str(SEED), "--no-color",
-         "--generation-database", "none",  # nothing remembered between runs: the seed decides
-         "--request-timeout", "5"],
-        cwd=config.parent, capture_output=True, text=True, timeout=120,
+        [
+            str(SCHEMATHESIS),
+            "--config-file",
+            str(config),
+            "run",
+            str(OPENAPI),
+            "--url",
+            url,
+            "--max-examples",
+            str(MAX_EXAMPLES),
+            "--seed",
+            str(SEED),
+            "--no-color",
+            "--generation-database",
+            "none",  # nothing remembered between runs: the seed decides
+            "--request-timeout",
+            "5",
+        ],
+        cwd=config.parent,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 

@@ -61,8 +61,14 @@ def test_two_languages_on_one_directory_answer_as_one_api(tmp_path, first, secon
         a, b = start(stack, first, tmp_path), start(stack, second, tmp_path)
         user = create(a, "ada@example.com", "Ada Lovelace").json()
         assert read(b, user["id"]) == (200, user, '"v1"')
-        renamed = requests.patch(f"{b}/users/{user['id']}", json={"name": "Ada King"}, headers=MERGE, timeout=5)
-        assert read(a, user["id"]) == (200, renamed.json(), '"v2"') == (200, {**user, "name": "Ada King"}, '"v2"')
+        renamed = requests.patch(
+            f"{b}/users/{user['id']}", json={"name": "Ada King"}, headers=MERGE, timeout=5
+        )
+        assert (
+            read(a, user["id"])
+            == (200, renamed.json(), '"v2"')
+            == (200, {**user, "name": "Ada King"}, '"v2"')
+        )
         assert create(b, "ada@example.com").status_code == 409
         assert all_users(a) == all_users(b)
         assert requests.delete(f"{a}/users/{user['id']}", timeout=5).status_code == 204
@@ -102,7 +108,9 @@ def test_concurrent_creates_in_three_processes_get_distinct_ids(tmp_path):
 def test_the_same_email_created_at_once_in_three_processes_is_stored_once(tmp_path):
     with ExitStack() as stack:
         urls = [start(stack, language, tmp_path) for language in LANGUAGES]
-        responses = at_once([lambda i=i: create(urls[i % 3], "same@example.com", f"N {i}") for i in range(30)])
+        responses = at_once(
+            [lambda i=i: create(urls[i % 3], "same@example.com", f"N {i}") for i in range(30)]
+        )
         assert sorted(response.status_code for response in responses) == [201] + [409] * 29
         assert [user["email"] for user in all_users(urls[0])] == ["same@example.com"]
 
@@ -113,8 +121,12 @@ def test_an_if_match_race_across_processes_has_exactly_one_winner(tmp_path):
         user = create(urls[0], "race@example.com", "Start").json()
 
         def rename(index: int) -> requests.Response:
-            return requests.patch(f"{urls[index % 3]}/users/{user['id']}", json={"name": f"Writer {index}"},
-                                  headers={**MERGE, "If-Match": '"v1"'}, timeout=30)
+            return requests.patch(
+                f"{urls[index % 3]}/users/{user['id']}",
+                json={"name": f"Writer {index}"},
+                headers={**MERGE, "If-Match": '"v1"'},
+                timeout=30,
+            )
 
         responses = at_once([lambda i=i: rename(i) for i in range(30)])
         assert sorted(response.status_code for response in responses) == [200] + [412] * 29
@@ -130,6 +142,6 @@ def test_the_directory_holds_the_layout_of_the_readme(tmp_path, language):
         requests.patch(f"{url}/users/{user['id']}", json={"name": "B"}, headers=MERGE, timeout=5)
     versions = sorted(path.name for path in (tmp_path / "users" / user["id"]).iterdir())
     assert versions == ["1.json", "2.json"]
-    claim = tmp_path / "emails" / hashlib.sha256("ada@example.com".encode()).hexdigest()
+    claim = tmp_path / "emails" / hashlib.sha256(b"ada@example.com").hexdigest()
     assert claim.read_text().strip() == user["id"]
     assert list((tmp_path / "tmp").iterdir()) == []  # every temporary file was linked and removed

@@ -1,8 +1,8 @@
 """Figures, not tests: how fast the servers start, build and answer. `make bench` runs this.
 
-    python -m workbook.bench                 # startup, build, load
-    python -m workbook.bench load checks     # only these parts
-    python -m workbook.bench workflow        # fresh clone: `make setup` and `make test` wall time
+    python tools/bench.py                   # startup, build, load
+    python tools/bench.py load checks     # only these parts
+    python tools/bench.py workflow        # fresh clone: `make setup` and `make test` wall time
 
 Each part prints one table. Numbers depend on the machine and on what else it is doing, which is
 why they are measured here, on demand, and never asserted by a test.
@@ -20,11 +20,12 @@ from pathlib import Path
 
 import requests
 
-from .build import binary_for, build_go
-from .launcher import LANGUAGES, serve
-from .load import HEY, run_hey
-from .paths import ROOT, SERVERS
-from .show import table
+from workbook import LANGUAGES, serve, table
+from workbook.build import binary_for, build_go, go_build
+from workbook.lessons.load import HEY, run_hey
+from workbook.paths import ROOT, SERVERS, SOLUTIONS
+from workbook.unique import unique_email
+
 
 def _peak_memory_mib(pid: int) -> float:
     """The peak resident memory of a process (VmHWM), in MiB."""
@@ -46,8 +47,14 @@ def startup(runs: int = 10) -> None:
                 server = serve(language, program)
                 times.append(time.perf_counter() - started)
                 server.stop()
-            rows.append([program, language, f"{statistics.median(times) * 1000:.0f} ms",
-                         f"{max(times) * 1000:.0f} ms"])
+            rows.append(
+                [
+                    program,
+                    language,
+                    f"{statistics.median(times) * 1000:.0f} ms",
+                    f"{max(times) * 1000:.0f} ms",
+                ]
+            )
     print(f"serve(...) until ready, {runs} runs each")
     print(table(rows, ["server", "language", "median", "slowest"]))
 
@@ -60,8 +67,7 @@ def build() -> None:
         for label, env in (("cold: empty GOCACHE", {"GOCACHE": cache}), ("warm: GOCACHE kept", {})):
             output = Path(cache) / "users-binary"
             started = time.perf_counter()
-            subprocess.run(["go", "build", "-o", str(output), "./servers/go/users"], cwd=ROOT, check=True,
-                           env={**os.environ, "GOTOOLCHAIN": "local", **env})
+            go_build(package, output, env)
             rows.append([label, f"{time.perf_counter() - started:.1f} s"])
     binary_for(package).unlink(missing_ok=True)
     started = time.perf_counter()
@@ -79,29 +85,40 @@ def load(seconds: int = 5, connections: int = 32) -> None:
     for language in LANGUAGES:
         with serve(language, "users") as server:
             for i in range(100):
-                requests.post(server.url + "/users", json={"email": f"u{i}@example.com", "name": f"User {i}"})
+                requests.post(
+                    server.url + "/users", json={"email": unique_email(), "name": f"User {i}"}, timeout=5
+                )
             result = run_hey(server.url + "/users/42", seconds, connections)
-            rows.append([language, f"{result.requests_per_second:,.0f}", f"{result.p50 * 1000:.2f} ms",
-                         f"{result.p99 * 1000:.2f} ms", result.outcome(),
-                         f"{_peak_memory_mib(server.pid):.1f} MiB"])
+            rows.append(
+                [
+                    language,
+                    f"{result.requests_per_second:,.0f}",
+                    f"{result.p50 * 1000:.2f} ms",
+                    f"{result.p99 * 1000:.2f} ms",
+                    result.outcome(),
+                    f"{_peak_memory_mib(server.pid):.1f} MiB",
+                ]
+            )
     print(f"hey -z {seconds}s -c {connections} GET /users/42 (100 users stored), on {os.cpu_count()} cores")
     print(table(rows, ["language", "requests/s", "p50", "p99", "outcome", "peak memory"]))
 
 
 def checks() -> None:
     """Wall time of one `make check` per language (the solution of each exercise, Go already built)."""
-    exercises = sorted(path.name for path in (ROOT / "solutions").glob("[0-9][0-9]_*"))
+    exercises = sorted(path.name for path in SOLUTIONS.glob("[0-9][0-9]_*"))
     rows = []
     for exercise in exercises:
         row = [exercise]
         for language in LANGUAGES:
-            command = [sys.executable, "-m", "workbook.checker", exercise[:2], language, "--solution"]
+            command = [sys.executable, "-m", "workbook.grading", exercise[:2], language, "--solution"]
             subprocess.run(command, cwd=ROOT, capture_output=True)  # build once
             started = time.perf_counter()
             done = subprocess.run(command, cwd=ROOT, capture_output=True)
-            row.append(f"{time.perf_counter() - started:.2f} s" + ("" if done.returncode == 0 else " (failed)"))
+            row.append(
+                f"{time.perf_counter() - started:.2f} s" + ("" if done.returncode == 0 else " (failed)")
+            )
         rows.append(row)
-    print("python -m workbook.checker NN LANGUAGE --solution (what `make check` runs)")
+    print("python -m workbook.grading NN LANGUAGE --solution (what `make check` runs)")
     print(table(rows, ["exercise", *LANGUAGES]))
 
 
@@ -114,7 +131,9 @@ def lessons() -> None:
     for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):
         document = nbformat.read(notebook, as_version=4)
         started = time.perf_counter()
-        NotebookClient(document, timeout=120, resources={"metadata": {"path": str(notebook.parent)}}).execute()
+        NotebookClient(
+            document, timeout=120, resources={"metadata": {"path": str(notebook.parent)}}
+        ).execute()
         rows.append([notebook.name, f"{time.perf_counter() - started:.1f} s"])
     print("each lesson, fresh kernel, top to bottom")
     print(table(rows, ["lesson", "wall time"]))
@@ -137,8 +156,14 @@ def workflow() -> None:
     print(table(rows, ["command", "wall time", "result"]))
 
 
-PARTS = {"startup": startup, "build": build, "load": load, "checks": checks, "lessons": lessons,
-         "workflow": workflow}
+PARTS = {
+    "startup": startup,
+    "build": build,
+    "load": load,
+    "checks": checks,
+    "lessons": lessons,
+    "workflow": workflow,
+}
 DEFAULT = ["startup", "build", "load", "checks"]
 
 

@@ -1,4 +1,9 @@
-"""The workbook's helpers: start servers (launcher), show the wire (wire), grade exercises (checker)."""
+"""The workbook's core, what every lesson imports: start servers, show the wire, draw tables.
+
+    from workbook import serve, exchange, raw_request, table
+
+Lesson-specific tools live in `workbook.lessons`, the exercise checker in `workbook.grading`.
+"""
 
 from .build import BuildError
 from .launcher import LANGUAGES, Server, ServerError, serve
@@ -6,13 +11,15 @@ from .show import source, table
 from .toolchain import ToolchainError
 from .wire import exchange, raw_request
 
-__all__ = ["LANGUAGES", "BuildError", "Server", "ServerError", "ToolchainError",
-           "check", "exchange", "raw_request", "serve", "source", "table"]
-
-
-def __getattr__(name: str):
-    # Imported on first use, so that `python -m workbook.checker` does not find itself already imported.
-    if name == "check":
-        from .checker import check
-        return check
-    raise AttributeError(f"module 'workbook' has no attribute {name!r}")
+__all__ = [
+    "LANGUAGES",
+    "BuildError",
+    "Server",
+    "ServerError",
+    "ToolchainError",
+    "exchange",
+    "raw_request",
+    "serve",
+    "source",
+    "table",
+]

@@ -43,17 +43,22 @@ def build_go(package: Path) -> Path:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if binary.exists() and stamp.exists() and stamp.read_text() == wanted:
             return binary
-        require("go")
         partial = binary.with_name(binary.name + ".partial")
-        command = ["go", "build", "-o", str(partial), "./" + str(package.relative_to(ROOT))]
-        env = {**os.environ, "GOTOOLCHAIN": "local"}
-        result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
-        if result.returncode != 0:
-            shown = " ".join(command)
-            raise BuildError(f"`{shown}` failed (in {ROOT}):\n{result.stdout}{result.stderr}".rstrip())
+        go_build(package, partial)
         os.replace(partial, binary)
         stamp.write_text(wanted)
     return binary
+
+
+def go_build(package: Path, output: Path, env: dict[str, str] | None = None) -> None:
+    """Run `go build -o output ./package` in the module root; BuildError with the compiler's output."""
+    require("go")
+    command = ["go", "build", "-o", str(output), "./" + str(Path(package).resolve().relative_to(ROOT))]
+    env = {**os.environ, "GOTOOLCHAIN": "local", **(env or {})}
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        shown = " ".join(command)
+        raise BuildError(f"`{shown}` failed (in {ROOT}):\n{result.stdout}{result.stderr}".rstrip())
 
 
 def go_packages(under: Path) -> list[Path]:

@@ -4,8 +4,8 @@ The launcher starts one guardian per Python process and keeps a pipe to its stan
 it "+PGID START" for each server it starts and "-PGID" for each it stops. START is when the process
 began (from /proc, "0" where there is none): process ids are reused, and a server that ended on its
 own may have left its number to an unrelated program by the time the guardian acts, so the
-guardian stops only a group whose leader still has the start time it was told. When the launcher's process ends
-in any way (a normal exit, an exception, a kernel restart, even SIGKILL) the pipe closes, the
+guardian stops only a group whose leader still has the start time it was told. When the launcher's
+process ends in any way (a normal exit, an exception, a kernel restart, even SIGKILL) the pipe closes, the
 guardian reads end-of-file, and it stops every server still listed. It runs in a session of its
 own, so whatever kills the launcher's process group does not kill the guardian first.
 """

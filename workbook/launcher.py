@@ -93,7 +93,9 @@ class _Guardian:
             if cls._process is None or cls._owner != os.getpid() or cls._process.poll() is not None:
                 cls._process = subprocess.Popen(
                     [sys.executable, "-I", str(Path(__file__).with_name("guardian.py"))],
-                    stdin=subprocess.PIPE, text=True, start_new_session=True,
+                    stdin=subprocess.PIPE,
+                    text=True,
+                    start_new_session=True,
                 )
                 cls._owner = os.getpid()
             try:
@@ -123,8 +125,15 @@ def _stop_process(process: subprocess.Popen, grace: float = 3.0) -> int | None:
 class Server:
     """A running server: `.url`, `.port`, `.stop()`; a context manager that stops it on exit."""
 
-    def __init__(self, language: str, program: str | Path, *args: str, port: int | None = 0,
-                 env: dict[str, str] | None = None, timeout: float = 10.0):
+    def __init__(
+        self,
+        language: str,
+        program: str | Path,
+        *args: str,
+        port: int | None = 0,
+        env: dict[str, str] | None = None,
+        timeout: float = 10.0,
+    ):
         self.language = language
         self.program = program
         self.source = source_of(language, program)
@@ -137,8 +146,12 @@ class Server:
         self._lines: list[str] = []
         self._ready = threading.Event()
         self._process = subprocess.Popen(
-            self.command, cwd=ROOT, env={**os.environ, **(env or {})},
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            self.command,
+            cwd=ROOT,
+            env={**os.environ, **(env or {})},
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             start_new_session=True,  # its own process group: stop() reaches any children too
         )
         _Guardian.tell(f"+{self._process.pid} {start_time(self._process.pid)}")
@@ -167,23 +180,28 @@ class Server:
 
     def _wait_until_ready(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
-        while not self._ready.wait(0.02) and not self._probe():
+        while not self._ready.wait(0.02) and not self._accepts_connections():
             if self._process.poll() is not None:
                 for reader in self._readers:
                     reader.join(1)
                 raise ServerError(self._explain(f"exited with status {self._process.returncode}"))
             if time.monotonic() > deadline:
-                raise ServerError(self._explain(
-                    f"printed no readiness line 'listening on http://127.0.0.1:PORT' within {timeout:g} s"))
+                raise ServerError(
+                    self._explain(
+                        f"printed no readiness line 'listening on http://127.0.0.1:PORT' within {timeout:g} s"
+                    )
+                )
 
-    def _probe(self) -> bool:
+    def _accepts_connections(self) -> bool:
         """Another way to tell readiness, for programs that print no readiness line."""
         return False
 
     def _explain(self, what: str) -> str:
         printed = "\n".join(f"    {line}" for line in self._lines) or "    (nothing)"
-        return (f"the {self.language} server {self.program!s} {what}.\n"
-                f"  command: {' '.join(self.command)}\n  it printed:\n{printed}")
+        return (
+            f"the {self.language} server {self.program!s} {what}.\n"
+            f"  command: {' '.join(self.command)}\n  it printed:\n{printed}"
+        )
 
     def output(self) -> str:
         """Everything the server printed so far, stdout and stderr interleaved by arrival."""
@@ -214,8 +232,14 @@ class Server:
         return f"<{self.language} server {self.program!s}: {state}>"
 
 
-def serve(language: str, program: str | Path = "hello", *args: str, port: int | None = 0,
-          env: dict[str, str] | None = None, timeout: float = 10.0) -> Server:
+def serve(
+    language: str,
+    program: str | Path = "hello",
+    *args: str,
+    port: int | None = 0,
+    env: dict[str, str] | None = None,
+    timeout: float = 10.0,
+) -> Server:
     """Start a server and return once it is ready; see Server.
 
     `port=0` passes 0 as the port argument (any free port); `port=None` passes none at all.

@@ -18,8 +18,15 @@ from pathlib import Path
 from .paths import ROOT
 
 # Markdown code-fence languages by file suffix, for syntax colouring in JupyterLab.
-FENCE_LANGUAGE = {".py": "python", ".js": "javascript", ".go": "go", ".yaml": "yaml", ".json": "json",
-                  ".sh": "bash", ".md": "markdown"}
+FENCE_LANGUAGE = {
+    ".py": "python",
+    ".js": "javascript",
+    ".go": "go",
+    ".yaml": "yaml",
+    ".json": "json",
+    ".sh": "bash",
+    ".md": "markdown",
+}
 
 
 def _cell(value: object) -> str:
@@ -35,12 +42,14 @@ class Table:
         self.rows = [[_cell(value) for value in row] for row in rows]
         for number, row in enumerate(self.rows, 1):
             if len(row) != len(self.columns):
-                raise ValueError(f"row {number} has {len(row)} cells but there are "
-                                 f"{len(self.columns)} columns: {row!r}")
+                raise ValueError(
+                    f"row {number} has {len(row)} cells but there are {len(self.columns)} columns: {row!r}"
+                )
 
     def __str__(self) -> str:
-        widths = [max([len(column)] + [len(row[i]) for row in self.rows])
-                  for i, column in enumerate(self.columns)]
+        widths = [
+            max([len(column)] + [len(row[i]) for row in self.rows]) for i, column in enumerate(self.columns)
+        ]
 
         def line(cells: Sequence[str]) -> str:
             return "  ".join(cell.ljust(width) for cell, width in zip(cells, widths)).rstrip()
@@ -62,8 +71,7 @@ class Table:
             return f"<tr>{inner}</tr>"
 
         body = "\n".join(row(cells, "td") for cells in self.rows)
-        return (f"<table>\n<thead>{row(self.columns, 'th')}</thead>\n"
-                f"<tbody>\n{body}\n</tbody>\n</table>")
+        return f"<table>\n<thead>{row(self.columns, 'th')}</thead>\n<tbody>\n{body}\n</tbody>\n</table>"
 
 
 def table(rows: Iterable[Sequence[object]], columns: Sequence[object]) -> Table:
@@ -77,11 +85,13 @@ class Source:
     def __init__(self, path: str | Path):
         full = Path(path) if Path(path).is_absolute() else ROOT / path
         if not full.is_file():
-            raise FileNotFoundError(f"no file at {full}: give a path inside the workbook, "
-                                    f"like servers/python/hello.py")
+            raise FileNotFoundError(
+                f"no file at {full}: give a path inside the workbook, like servers/python/hello.py"
+            )
         self.path = full
-        self.name = full.resolve().relative_to(ROOT).as_posix() if full.resolve().is_relative_to(ROOT) \
-            else str(full)
+        self.name = (
+            full.resolve().relative_to(ROOT).as_posix() if full.resolve().is_relative_to(ROOT) else str(full)
+        )
         self.text = full.read_text(encoding="utf-8")
 
     def __str__(self) -> str:

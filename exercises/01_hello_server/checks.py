@@ -3,7 +3,7 @@
 import socket
 from contextlib import closing
 
-from workbook.checker import Context, check_that, expect
+from workbook.grading import Context, check_that, expect
 from workbook.launcher import free_port
 
 # A server that never prints its readiness line cannot be checked at all: show hint 1 then.

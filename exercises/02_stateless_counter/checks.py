@@ -4,7 +4,7 @@ import secrets
 from pathlib import Path
 
 from workbook import Server
-from workbook.checker import Context, check_that, expect, json_body
+from workbook.grading import Context, check_that, expect, json_body
 from workbook.wire import Exchange
 
 ANSWER = 'GET / answers 200 with the JSON body {"visits": N}'

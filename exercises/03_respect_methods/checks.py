@@ -1,6 +1,6 @@
 """Checks of exercise 03: one resource, /greeting, that answers each method the way HTTP says."""
 
-from workbook.checker import Context, check_that, expect
+from workbook.grading import Context, check_that, expect
 
 GREETING = "Hello, World!\n"
 ALLOW = ["GET", "HEAD", "PUT"]

@@ -1,6 +1,6 @@
 """Checks of exercise 04: one note, /note, with an ETag, If-None-Match (304) and If-Match (412)."""
 
-from workbook.checker import Context, check_that, expect
+from workbook.grading import Context, check_that, expect
 from workbook.wire import Exchange
 
 NOTE = "Water the plants.\n"

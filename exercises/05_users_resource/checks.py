@@ -3,7 +3,7 @@
 import itertools
 import json
 
-from workbook.checker import Context, check_that, expect, expect_error, json_body
+from workbook.grading import Context, check_that, expect, expect_error, json_body
 from workbook.wire import Exchange
 
 JSON = {"Content-Type": "application/json"}

@@ -1,6 +1,6 @@
 """Checks of exercise 07: `nickname` and `full_name` added to the users API, v1 clients unbroken.
 
-The last check is the v1 client's own contract tests (workbook/client_contract.py, lesson 07), run
+The last check is the v1 client's own contract tests (workbook/lessons/client_contract.py, lesson 07), run
 unchanged against the learner's server: the client is reused, never copied, so the exercise grades
 exactly the promises lesson 07 shows.
 """
@@ -11,9 +11,9 @@ import re
 
 import requests
 
-from workbook.checker import Context, check_that, expect, expect_error, json_body
-from workbook.client_contract import TESTS, run_contract
-from workbook.users_client import UsersClient
+from workbook.grading import Context, check_that, expect, expect_error, json_body
+from workbook.lessons.client_contract import TESTS, run_contract
+from workbook.lessons.users_client import UsersClient
 from workbook.wire import Exchange
 
 JSON = {"Content-Type": "application/json"}
@@ -157,6 +157,6 @@ def v1_contract(ctx: Context) -> None:
     except Exception:
         pass
     shown = [Exchange(response.request, response) for response in seen[-2:]]
-    expect(False, f"all {len(results)} contract tests of workbook/client_contract.py pass", *shown,
+    expect(False, f"all {len(results)} contract tests of workbook/lessons/client_contract.py pass", *shown,
            got=f"{len(failed)} fail:\n" + "\n".join(f"{r.test}: {r.detail}" for r in failed)
                + (f"\nthe last requests of `{failed[0].test}`:" if shown else ""))

@@ -28,7 +28,7 @@ from typing import Any
 
 import yaml
 
-from .paths import BUILD, SERVERS
+from ..paths import BUILD, SERVERS
 
 BASE = SERVERS / "users.openapi.yaml"
 OASDIFF = BUILD / "bin" / "oasdiff"
@@ -87,7 +87,8 @@ def require_field(spec: Spec) -> None:
     for method in ("patch", "delete"):
         operation(spec, method, "/users/{id}")["responses"]["428"] = {
             "description": "If-Match is missing.",
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+        }
 
 
 def change_status(spec: Spec) -> None:
@@ -112,15 +113,30 @@ def evolved(spec: Spec) -> None:
 
 def shared_emails(spec: Spec) -> None:
     """Lesson 08: POST /users?shared_email=true may create a user whose email is taken."""
-    operation(spec, "post", "/users")["parameters"] = [{
-        "name": "shared_email", "in": "query", "required": False,
-        "description": "true: the email may belong to another user too.",
-        "schema": {"type": "boolean", "default": False}}]
+    operation(spec, "post", "/users")["parameters"] = [
+        {
+            "name": "shared_email",
+            "in": "query",
+            "required": False,
+            "description": "true: the email may belong to another user too.",
+            "schema": {"type": "boolean", "default": False},
+        }
+    ]
 
 
-EDITS: dict[str, Callable[[Spec], None]] = {edit.__name__: edit for edit in (
-    add_field, rename_field, change_type, tighten_validation, require_field, change_status,
-    evolved, shared_emails)}
+EDITS: dict[str, Callable[[Spec], None]] = {
+    edit.__name__: edit
+    for edit in (
+        add_field,
+        rename_field,
+        change_type,
+        tighten_validation,
+        require_field,
+        change_status,
+        evolved,
+        shared_emails,
+    )
+}
 
 
 def revise(change: str, base: Spec | None = None) -> Spec:
@@ -137,13 +153,13 @@ def revise(change: str, base: Spec | None = None) -> Spec:
 
 @dataclass
 class Finding:
-    rule: str        # oasdiff's rule id, e.g. "request-parameter-became-required"
-    level: str       # "error", "warning" or "info"
-    operation: str   # e.g. "PATCH /users/{id}"
+    rule: str  # oasdiff's rule id, e.g. "request-parameter-became-required"
+    level: str  # "error", "warning" or "info"
+    operation: str  # e.g. "PATCH /users/{id}"
 
 
 @dataclass
-class Report:
+class OasdiffReport:
     findings: list[Finding]
 
     @property
@@ -158,31 +174,41 @@ class Report:
         """One stable line: 'none', or each level and rule id with its count."""
         if not self.findings:
             return "none"
-        return "; ".join(f"{level}: {rule} x{count}"
-                         for (level, rule), count in sorted(self.rules().items()))
+        return "; ".join(f"{level}: {rule} x{count}" for (level, rule), count in sorted(self.rules().items()))
 
 
-def oasdiff(command: str, revision: Spec, base: Path = BASE) -> Report:
+def oasdiff(command: str, revision: Spec, base: Path = BASE) -> OasdiffReport:
     """Run `oasdiff COMMAND base revision -f json` (breaking or changelog) and parse its findings."""
     if not OASDIFF.exists():
         raise FileNotFoundError(f"{OASDIFF} is missing: run `make setup` to build it")
     with tempfile.TemporaryDirectory(prefix="oasdiff-") as folder:
         path = Path(folder) / "revision.json"  # oasdiff reads JSON as well as YAML
         path.write_text(json.dumps(revision), encoding="utf-8")
-        done = subprocess.run([str(OASDIFF), command, str(base), str(path), "-f", "json"],
-                              capture_output=True, text=True, timeout=60)
+        done = subprocess.run(
+            [str(OASDIFF), command, str(base), str(path), "-f", "json"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
     if done.returncode != 0:
         raise RuntimeError(f"oasdiff {command} failed ({done.returncode}):\n{done.stderr}")
-    return Report([Finding(item["id"], LEVELS.get(item["level"], str(item["level"])),
-                           f"{item.get('operation', '')} {item.get('path', '')}".strip())
-                   for item in json.loads(done.stdout or "[]")])
+    return OasdiffReport(
+        [
+            Finding(
+                item["id"],
+                LEVELS.get(item["level"], str(item["level"])),
+                f"{item.get('operation', '')} {item.get('path', '')}".strip(),
+            )
+            for item in json.loads(done.stdout or "[]")
+        ]
+    )
 
 
-def breaking(revision: Spec, base: Path = BASE) -> Report:
+def breaking(revision: Spec, base: Path = BASE) -> OasdiffReport:
     """oasdiff's breaking changes from the base document to `revision` (errors and warnings)."""
     return oasdiff("breaking", revision, base)
 
 
-def changelog(revision: Spec, base: Path = BASE) -> Report:
+def changelog(revision: Spec, base: Path = BASE) -> OasdiffReport:
     """Every change oasdiff sees, info level included."""
     return oasdiff("changelog", revision, base)

@@ -14,22 +14,24 @@ import socket
 import tempfile
 from pathlib import Path
 
-from .launcher import Server, free_port
-from .paths import BUILD
+from ..launcher import Server, free_port
+from ..paths import BUILD
 
 CADDY = BUILD / "bin" / "caddy"
 
 
-def caddy_config(port: int, upstreams: list[str], policy: str, retry_for: str,
-                 show_upstream: bool) -> dict:
+def caddy_config(port: int, upstreams: list[str], policy: str, retry_for: str, show_upstream: bool) -> dict:
     """Caddy's JSON config: one reverse proxy on 127.0.0.1:port in front of the upstreams."""
     proxy = {
         "handler": "reverse_proxy",
         "upstreams": [{"dial": url.split("://", 1)[-1].rstrip("/")} for url in upstreams],
         # try_duration: when an upstream refuses the connection, try the next one for this long,
         # so a replica that is being replaced costs a retry, not a failed request.
-        "load_balancing": {"selection_policy": {"policy": policy},
-                           "try_duration": retry_for, "try_interval": "20ms"},
+        "load_balancing": {
+            "selection_policy": {"policy": policy},
+            "try_duration": retry_for,
+            "try_interval": "20ms",
+        },
         # Passive health check: an upstream that just failed is skipped for a while.
         "health_checks": {"passive": {"fail_duration": "2s"}},
     }
@@ -38,19 +40,32 @@ def caddy_config(port: int, upstreams: list[str], policy: str, retry_for: str,
     return {
         "admin": {"disabled": True},  # no admin port: several balancers can run at once
         "logging": {"logs": {"default": {"level": "ERROR"}}},
-        "apps": {"http": {"servers": {"balancer": {
-            "listen": [f"127.0.0.1:{port}"],
-            "automatic_https": {"disable": True},
-            "routes": [{"handle": [proxy]}],
-        }}}},
+        "apps": {
+            "http": {
+                "servers": {
+                    "balancer": {
+                        "listen": [f"127.0.0.1:{port}"],
+                        "automatic_https": {"disable": True},
+                        "routes": [{"handle": [proxy]}],
+                    }
+                }
+            }
+        },
     }
 
 
 class Balancer(Server):
     """A running Caddy reverse proxy: `.url`, `.upstreams`, `.stop()`; a context manager."""
 
-    def __init__(self, upstreams: list[str], *, policy: str = "round_robin", retry_for: str = "3s",
-                 show_upstream: bool = False, timeout: float = 15.0):
+    def __init__(
+        self,
+        upstreams: list[str],
+        *,
+        policy: str = "round_robin",
+        retry_for: str = "3s",
+        show_upstream: bool = False,
+        timeout: float = 15.0,
+    ):
         if not CADDY.exists():
             raise FileNotFoundError(f"{CADDY} is missing: run `make setup` to build it")
         self.language, self.program, self.upstreams = "caddy", "balancer", list(upstreams)
@@ -58,11 +73,13 @@ class Balancer(Server):
         self.url = f"http://127.0.0.1:{self.port}"
         self._home = tempfile.TemporaryDirectory(prefix="caddy-")
         config = Path(self._home.name) / "caddy.json"
-        config.write_text(json.dumps(caddy_config(self.port, self.upstreams, policy, retry_for, show_upstream)))
+        config.write_text(
+            json.dumps(caddy_config(self.port, self.upstreams, policy, retry_for, show_upstream))
+        )
         home = {"HOME": self._home.name, "XDG_DATA_HOME": self._home.name, "XDG_CONFIG_HOME": self._home.name}
         self._start([str(CADDY), "run", "--config", str(config)], home, timeout)
 
-    def _probe(self) -> bool:
+    def _accepts_connections(self) -> bool:
         """Caddy prints no readiness line: it is ready when its port accepts a connection."""
         try:
             socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()

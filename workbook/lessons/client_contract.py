@@ -1,4 +1,4 @@
-"""The v1 client's contract tests: what workbook.users_client relies on, checked on any server.
+"""The v1 client's contract tests: what workbook.lessons.users_client relies on, checked on any server.
 
     run_contract(srv.url)                      # [Result(test='create', passed=True, detail='ok'), ...]
     run_contract(srv.url, StrictUsersClient)   # the same tests through the strict reader
@@ -14,16 +14,12 @@ every run.
 
 from __future__ import annotations
 
-import itertools
-import uuid
 from collections.abc import Callable
 from typing import NamedTuple
 
-from .show import Table, table
+from ..show import Table, table
+from ..unique import unique_email
 from .users_client import EmailInUse, InvalidUser, UserNotFound, UsersClient
-
-_run = uuid.uuid4().hex[:8]  # one per process: emails of two runs never collide
-_numbers = itertools.count(1)
 
 
 class ContractBroken(AssertionError):
@@ -36,11 +32,7 @@ class Result(NamedTuple):
     detail: str  # "ok", or why the test failed
 
 
-def new_email(tag: str = "ada") -> str:
-    return f"{tag}-{_run}-{next(_numbers)}@example.com"
-
-
-def expect(condition: object, message: str) -> None:
+def require(condition: object, message: str) -> None:
     if not condition:
         raise ContractBroken(message)
 
@@ -58,57 +50,67 @@ def refused(error: type[Exception], action: Callable[[], object]) -> Exception:
 
 
 def create(client: UsersClient) -> None:
-    email = new_email()
+    email = unique_email("ada")
     user = client.create(email, "Ada Lovelace")
-    expect(user.id and (user.email, user.name) == (email, "Ada Lovelace"),
-           "create should return the user as sent, with an id")
+    require(
+        user.id and (user.email, user.name) == (email, "Ada Lovelace"),
+        "create should return the user as sent, with an id",
+    )
 
 
 def get(client: UsersClient) -> None:
-    user = client.create(new_email(), "Ada Lovelace")
-    expect(client.get(user.id) == user, "get should return the user that create returned")
+    user = client.create(unique_email("ada"), "Ada Lovelace")
+    require(client.get(user.id) == user, "get should return the user that create returned")
 
 
 def list_pages(client: UsersClient) -> None:
-    made = [client.create(new_email(), f"User {n}") for n in range(3)]
+    made = [client.create(unique_email("ada"), f"User {n}") for n in range(3)]
     listed = [user for user in client.all(limit=2) if user in made]  # pages of 2: cursors used
-    expect(listed == made, "walking the pages should give each new user once, oldest first")
+    require(listed == made, "walking the pages should give each new user once, oldest first")
 
 
 def rename(client: UsersClient) -> None:
-    user = client.create(new_email(), "Ada Lovelace")
+    user = client.create(unique_email("ada"), "Ada Lovelace")
     renamed = client.rename(user.id, "Ada King")
-    expect((renamed.name, renamed.email) == ("Ada King", user.email),
-           "rename should change the name and keep the email")
-    expect(client.get(user.id) == renamed, "get after rename should return the renamed user")
+    require(
+        (renamed.name, renamed.email) == ("Ada King", user.email),
+        "rename should change the name and keep the email",
+    )
+    require(client.get(user.id) == renamed, "get after rename should return the renamed user")
 
 
 def delete(client: UsersClient) -> None:
-    user = client.create(new_email(), "Ada Lovelace")
+    user = client.create(unique_email("ada"), "Ada Lovelace")
     client.delete(user.id)
     refused(UserNotFound, lambda: client.get(user.id))
 
 
 def taken_email(client: UsersClient) -> None:
-    email = new_email()
+    email = unique_email("ada")
     client.create(email, "Ada Lovelace")
     refused(EmailInUse, lambda: client.create(email, "Another Ada"))
 
 
 def bad_email(client: UsersClient) -> None:
     error = refused(InvalidUser, lambda: client.create("not-an-email", "Ada Lovelace"))
-    expect("email" in str(error), "the message should name the field at fault, email")
+    require("email" in str(error), "the message should name the field at fault, email")
 
 
 def find_by_email(client: UsersClient) -> None:
-    email = new_email()
+    email = unique_email("ada")
     user = client.create(email, "Ada Lovelace")
-    expect(client.find_by_email(email) == user, "find_by_email should find the user")
+    require(client.find_by_email(email) == user, "find_by_email should find the user")
 
 
 TESTS: dict[str, Callable[[UsersClient], None]] = {
-    "create": create, "get": get, "list pages": list_pages, "rename": rename, "delete": delete,
-    "taken email": taken_email, "bad email": bad_email, "find by email": find_by_email,
+    "create": create,
+    "get": get,
+    "list pages": list_pages,
+    "rename": rename,
+    "delete": delete,
+    "taken email": taken_email,
+    "bad email": bad_email,
+    "find by email": find_by_email,
 }
 
 
@@ -136,8 +138,10 @@ def verdict(results: list[Result]) -> str:
 
 def contract_table(runs: dict[str, list[Result]], first_column: str = "change") -> Table:
     """One row per run (a server, a change), one column per test: pass / FAIL, then the verdict."""
-    rows = [[label] + ["pass" if r.passed else "FAIL" for r in results] + [verdict(results)]
-            for label, results in runs.items()]
+    rows = [
+        [label] + ["pass" if r.passed else "FAIL" for r in results] + [verdict(results)]
+        for label, results in runs.items()
+    ]
     return table(rows, [first_column, *TESTS, "breaking?"])
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import requests
 
-from .show import Table, table
+from ..show import Table, table
 
 
 @dataclass
@@ -30,7 +30,9 @@ class Case:
         body = prepared.body.decode() if isinstance(prepared.body, bytes) else prepared.body
         if body is None:
             return f"{self.method} {self.path}"
-        return f"{self.method} {self.path}  {prepared.headers.get('Content-Type', '(no Content-Type)')}  {body}"
+        return (
+            f"{self.method} {self.path}  {prepared.headers.get('Content-Type', '(no Content-Type)')}  {body}"
+        )
 
 
 def ada(**changes: Any) -> dict[str, Any]:
@@ -54,8 +56,9 @@ CREATE_REQUESTS: dict[str, Case] = {
     "email is a number": post_json(ada(email=42)),
     "email without @": post_json(ada(email="ada.example.com")),
     "name is empty": post_json(ada(name="")),
-    "not JSON": Case("POST", "/users", {"data": b"{email: ada}",
-                                       "headers": {"Content-Type": "application/json"}}),
+    "not JSON": Case(
+        "POST", "/users", {"data": b"{email: ada}", "headers": {"Content-Type": "application/json"}}
+    ),
     "JSON, not an object": post_json(["ada@example.com", "Ada Lovelace"]),
     "a form, not JSON": Case("POST", "/users", {"data": ada()}),
     "the same email again": post_json(ada(name="Ada King")),
@@ -77,9 +80,13 @@ def outcome(response: requests.Response) -> str:
 
 def crosscheck(urls: dict[str, str], cases: dict[str, Case]) -> Table:
     """One row per case, one column per server; a last row says how many answers match the first."""
-    answers = {name: [outcome(requests.request(case.method, url + case.path, timeout=5, **case.options))
-                      for case in cases.values()]
-               for name, url in urls.items()}
+    answers = {
+        name: [
+            outcome(requests.request(case.method, url + case.path, timeout=5, **case.options))
+            for case in cases.values()
+        ]
+        for name, url in urls.items()
+    }
     reference = next(iter(answers.values()))
     rows = [[label] + [answers[name][i] for name in urls] for i, label in enumerate(cases)]
     same = [sum(a == b for a, b in zip(answers[name], reference)) for name in urls]

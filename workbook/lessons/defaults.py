@@ -1,7 +1,7 @@
 """Send the same request to several servers and summarise what each answered (lesson 02).
 
-    table([[name] + [describe(raw_request(srv.url, data)) for srv in servers.values()]
-           for name, data in PROBES.items()], ["probe", *servers])
+table([[name] + [summarize(raw_request(srv.url, data)) for srv in servers.values()]
+       for name, data in PROBES.items()], ["probe", *servers])
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from http import HTTPStatus
 
 import requests
 
-from .show import Table, table
-from .wire import RawExchange
+from ..show import Table, table
+from ..wire import RawExchange
 
 # One request per row of lesson 02's probe table, byte for byte. None asks for `Connection: close`:
 # each shows what a server does with an ordinary HTTP/1.1 request, keep-alive included.
@@ -43,12 +43,12 @@ def body_of(raw: RawExchange) -> bytes:
             size = int(size_line.split(b";")[0] or b"0", 16)
             if size == 0:
                 break
-            unchunked, body = unchunked + rest[:size], rest[size + 2:]
+            unchunked, body = unchunked + rest[:size], rest[size + 2 :]
         body = unchunked
     return body
 
 
-def describe(raw: RawExchange) -> str:
+def summarize(raw: RawExchange) -> str:
     """One table cell: the status code, then the server's own reason phrase if it chose one,
     else what the body was ('Hello, World!', 'no body', or its first line)."""
     if raw.status is None:

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import requests
 from urllib3.util import Retry
 
-from .show import Table, table
+from ..show import Table, table
 
 # RFC 9110, section 9.2.1: a safe method asks to read and nothing else.
 SAFE = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
@@ -62,9 +62,24 @@ def knowledge(responses: Iterable[requests.Response], user_id: str) -> Table:
     rows = []
     for response in responses:
         method, path = response.request.method, urlsplit(response.request.url).path
-        rows.append([f"{method} {path}", response.status_code,
-                     yes_no(cache_may_store(method, response.status_code)),
-                     yes_no(client_retries(method)), read_or_write(method),
-                     yes_no(url_names(path, user_id))])
-    return table(rows, ["request", "status", "cache may store it", "client retries it",
-                        "read or write", f"URL names user {user_id}"])
+        rows.append(
+            [
+                f"{method} {path}",
+                response.status_code,
+                yes_no(cache_may_store(method, response.status_code)),
+                yes_no(client_retries(method)),
+                read_or_write(method),
+                yes_no(url_names(path, user_id)),
+            ]
+        )
+    return table(
+        rows,
+        [
+            "request",
+            "status",
+            "cache may store it",
+            "client retries it",
+            "read or write",
+            f"URL names user {user_id}",
+        ],
+    )

@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
-from .paths import BUILD
+from ..paths import BUILD
 
 HEY = BUILD / "bin" / "hey"
 
@@ -33,7 +33,7 @@ class LoadResult:
     """What hey measured. Latencies are in seconds; NaN when no request got a response."""
 
     statuses: dict[int, int] = field(default_factory=dict)  # status code -> responses
-    errors: dict[str, int] = field(default_factory=dict)    # error (no response at all) -> count
+    errors: dict[str, int] = field(default_factory=dict)  # error (no response at all) -> count
     requests_per_second: float = math.nan
     p50: float = math.nan
     p99: float = math.nan
@@ -70,6 +70,7 @@ def _section(text: str, heading: str) -> list[tuple[int, str]]:
 
 def parse_hey(text: str) -> LoadResult:
     """Read hey's summary (what it prints after a run) into a LoadResult."""
+
     def number(pattern: str) -> float:
         found = re.search(pattern, text)
         return float(found.group(1)) if found else math.nan
@@ -94,8 +95,9 @@ class LoadRun:
             raise FileNotFoundError(f"{HEY} is missing: run `make setup` to build it")
         self.command = [str(HEY), "-z", f"{seconds:g}s", "-c", str(connections), url]
         self.seconds = seconds
-        self._process = subprocess.Popen(self.command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                         stdin=subprocess.DEVNULL, text=True)
+        self._process = subprocess.Popen(
+            self.command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True
+        )
 
     def running(self) -> bool:
         return self._process.poll() is None
@@ -109,8 +111,9 @@ class LoadRun:
             self._process.communicate()
             raise RuntimeError(f"hey did not finish: {' '.join(self.command)}") from None
         if self._process.returncode != 0:
-            raise RuntimeError(f"hey failed with status {self._process.returncode}: "
-                               f"{' '.join(self.command)}\n{err.strip()}")
+            raise RuntimeError(
+                f"hey failed with status {self._process.returncode}: {' '.join(self.command)}\n{err.strip()}"
+            )
         return parse_hey(out)
 
     def __enter__(self) -> LoadRun:
@@ -174,10 +177,13 @@ def bar_chart_svg(panels: Mapping[str, Mapping[str, float]], title: str = "") ->
                 f'<rect class="bar" x="{LABEL_WIDTH}" y="{y + 3}" height="{ROW - 6}" '
                 f'fill="{colour[label]}" width="{length:.1f}"/>',
                 f'<text class="value" x="{LABEL_WIDTH + BAR_WIDTH + 8}" y="{y + 15}">'
-                f'{escape(_number(value))}</text>',
+                f"{escape(_number(value))}</text>",
             ]
             y += ROW
         y += GAP
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{y}" '
-            f'viewBox="0 0 {width} {y}" font-family="sans-serif" font-size="12">\n'
-            + "\n".join(parts) + "\n</svg>\n")
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{y}" '
+        f'viewBox="0 0 {width} {y}" font-family="sans-serif" font-size="12">\n'
+        + "\n".join(parts)
+        + "\n</svg>\n"
+    )

@@ -9,22 +9,16 @@ the path's operation expects; the other methods carry none.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import requests
 
-from .show import Table, table
+from ..show import Table, table
+from ..unique import unique_email
 
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 WITH_BODY = ("POST", "PUT", "PATCH")
-_numbers = itertools.count(1)
-
-
-def new_email() -> str:
-    """An email no other probe of this process has used."""
-    return f"probe{next(_numbers)}@example.com"
 
 
 @dataclass
@@ -41,31 +35,45 @@ class Api:
 
 def actions_api(url: str) -> Api:
     """The `actions` server: four paths, each the name of an operation."""
+
     def create(url: str) -> str:
-        answer = requests.post(url + "/createUser", json={"email": new_email(), "name": "Ada"}, timeout=5)
+        answer = requests.post(
+            url + "/createUser", json={"email": unique_email("probe"), "name": "Ada"}, timeout=5
+        )
         return answer.json()["user"]["id"]
 
-    return Api(url, create, {
-        "/createUser": lambda _: {"email": new_email(), "name": "Ada"},
-        "/getUserDetails": lambda user_id: {"id": user_id},
-        "/updateUser": lambda user_id: {"id": user_id, "name": "Ada King"},
-        "/deleteUser": lambda user_id: {"id": user_id},
-    })
+    return Api(
+        url,
+        create,
+        {
+            "/createUser": lambda _: {"email": unique_email("probe"), "name": "Ada"},
+            "/getUserDetails": lambda user_id: {"id": user_id},
+            "/updateUser": lambda user_id: {"id": user_id, "name": "Ada King"},
+            "/deleteUser": lambda user_id: {"id": user_id},
+        },
+    )
 
 
 def users_api(url: str) -> Api:
     """The `users` server: a collection and its items."""
+
     def create(url: str) -> str:
-        answer = requests.post(url + "/users", json={"email": new_email(), "name": "Ada"}, timeout=5)
+        answer = requests.post(
+            url + "/users", json={"email": unique_email("probe"), "name": "Ada"}, timeout=5
+        )
         return answer.json()["id"]
 
-    return Api(url, create, {
-        "/users": lambda _: {"email": new_email(), "name": "Ada"},
-        "/users/{id}": lambda _: {"name": "Ada King"},
-    })
+    return Api(
+        url,
+        create,
+        {
+            "/users": lambda _: {"email": unique_email("probe"), "name": "Ada"},
+            "/users/{id}": lambda _: {"name": "Ada King"},
+        },
+    )
 
 
-def probe(api: Api, method: str, path: str) -> int:
+def status_of(api: Api, method: str, path: str) -> int:
     """The status of `method` on `path`, sent right after creating a user of its own."""
     user_id = api.create_user(api.url)
     body = api.bodies[path](user_id) if method in WITH_BODY else None
@@ -76,5 +84,5 @@ def status_matrix(apis: Iterable[Api], methods: Iterable[str] = METHODS) -> Tabl
     """Rows: methods. Columns: the paths of every API given. Cells: the status codes."""
     apis = list(apis)
     columns = [(api, path) for api in apis for path in api.bodies]
-    rows = [[method] + [probe(api, method, path) for api, path in columns] for method in methods]
+    rows = [[method] + [status_of(api, method, path) for api, path in columns] for method in methods]
     return table(rows, ["method"] + [path for _, path in columns])

@@ -9,18 +9,21 @@ promise by looking: it snapshots every user (body and ETag) before, between and 
 
 from __future__ import annotations
 
-import itertools
-
 import requests
+
+from ..unique import unique_email
 
 # RFC 9110, sections 9.2.1 and 9.2.2 (PATCH: RFC 5789, section 2).
 PROMISE = {
-    "GET": "safe", "HEAD": "safe", "OPTIONS": "safe",
-    "PUT": "idempotent", "DELETE": "idempotent",
-    "POST": "neither", "PATCH": "neither",
+    "GET": "safe",
+    "HEAD": "safe",
+    "OPTIONS": "safe",
+    "PUT": "idempotent",
+    "DELETE": "idempotent",
+    "POST": "neither",
+    "PATCH": "neither",
 }
 METHODS = tuple(PROMISE)
-_numbers = itertools.count(1)
 
 
 def snapshot(url: str) -> list[tuple[str, str]]:
@@ -35,14 +38,13 @@ def snapshot(url: str) -> list[tuple[str, str]]:
 
 def request_for(url: str, method: str) -> requests.Request:
     """The request to repeat: on a user created for this probe alone, or a new user for POST."""
-    number = next(_numbers)
     if method == "POST":
-        body = {"email": f"new{number}@example.com", "name": "New User"}
+        body = {"email": unique_email("new"), "name": "New User"}
         return requests.Request("POST", url + "/users", json=body)
-    created = requests.post(url + "/users", json={"email": f"probe{number}@example.com",
-                                                  "name": "Probe"}, timeout=5)
+    email = unique_email("probe")
+    created = requests.post(url + "/users", json={"email": email, "name": "Probe"}, timeout=5)
     target = url + created.headers["Location"]
-    bodies = {"PUT": {"email": f"probe{number}@example.com", "name": "Put"}, "PATCH": {"name": "Patched"}}
+    bodies = {"PUT": {"email": email, "name": "Put"}, "PATCH": {"name": "Patched"}}
     return requests.Request(method, target, json=bodies.get(method))
 
 
@@ -55,6 +57,10 @@ def repeat_twice(url: str, method: str) -> str:
             statuses.append(session.send(session.prepare_request(request), timeout=5).status_code)
             states.append(snapshot(url))
     first, second = states[0] != states[1], states[1] != states[2]
-    effect = {(False, False): "no change", (True, False): "the 1st changed it",
-              (False, True): "the 2nd changed it", (True, True): "both changed it"}[first, second]
+    effect = {
+        (False, False): "no change",
+        (True, False): "the 1st changed it",
+        (False, True): "the 2nd changed it",
+        (True, True): "both changed it",
+    }[first, second]
     return f"{statuses[0]}, {statuses[1]}: {effect}"

@@ -5,7 +5,7 @@
     client.rename(ada.id, "Ada King")
 
 It was written against v1 (servers/README.md) and is never changed afterwards: that is what a
-deployed client is. Its promises about the server are checked by workbook.client_contract.
+deployed client is. Its promises about the server are checked by workbook.lessons.client_contract.
 
 UsersClient is a *tolerant reader*: it takes the three fields it knows from a user and ignores
 any other. StrictUsersClient is the same client written the other way: it refuses a user with a
@@ -80,8 +80,12 @@ class UsersClient:
 
     def rename(self, user_id: str, name: str) -> User:
         """Change the name only: a JSON Merge Patch that leaves every other field as it is."""
-        body = self.call("PATCH", f"/users/{user_id}", json={"name": name},
-                         headers={"Content-Type": "application/merge-patch+json"})
+        body = self.call(
+            "PATCH",
+            f"/users/{user_id}",
+            json={"name": name},
+            headers={"Content-Type": "application/merge-patch+json"},
+        )
         return self.user(body)
 
     def delete(self, user_id: str) -> None:
@@ -125,8 +129,9 @@ class UsersClient:
         message = body.get("error", "") if isinstance(body, dict) else ""
         error = ERRORS.get(response.status_code)
         if error is None:
-            raise UnexpectedResponse(response.status_code,
-                                     f"{where} answered {response.status_code}: {message!r}")
+            raise UnexpectedResponse(
+                response.status_code, f"{where} answered {response.status_code}: {message!r}"
+            )
         raise error(response.status_code, message)
 
     def user(self, body: Any) -> User:
@@ -135,7 +140,9 @@ class UsersClient:
             raise UnexpectedResponse(200, "a user should be a JSON object")
         for field in FIELDS:
             if not isinstance(body.get(field), str):
-                raise UnexpectedResponse(200, f"`{field}` should be a string, got {json_type(body.get(field))}")
+                raise UnexpectedResponse(
+                    200, f"`{field}` should be a string, got {json_type(body.get(field))}"
+                )
         return User(*(body[field] for field in FIELDS))
 
 
@@ -153,8 +160,13 @@ def json_type(value: Any) -> str:
     """What a decoded JSON value is, in JSON's words: 'a number', 'nothing' (absent or null), ..."""
     if value is None:
         return "nothing"
-    for kind, name in ((bool, "a boolean"), (str, "a string"), ((int, float), "a number"),
-                       (list, "an array"), (dict, "an object")):
+    for kind, name in (
+        (bool, "a boolean"),
+        (str, "a string"),
+        ((int, float), "a number"),
+        (list, "an array"),
+        (dict, "an object"),
+    ):
         if isinstance(value, kind):
             return name
     return type(value).__name__

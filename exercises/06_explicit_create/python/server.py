@@ -13,8 +13,9 @@ import signal
 import sys
 import threading
 import traceback
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable
+from typing import Any
 
 # ---- Constants ----------------------------------------------------------------------------
 
