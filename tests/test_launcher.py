@@ -106,7 +106,8 @@ def _children() -> list[int]:
 
 @pytest.mark.parametrize("how", ["exit", "raise", "wait"])
 def test_servers_never_outlive_their_owner(how):
-    """Normal exit (atexit), an uncaught exception, and SIGKILL (a kernel restart) all stop them."""
+    """Normal exit (atexit), an uncaught exception, and SIGKILL (a kernel restart) all stop them,
+    and remove the temporary folders too."""
     owner = subprocess.Popen(
         [sys.executable, str(FIXTURES / "owner.py"), how],
         stdout=subprocess.PIPE,
@@ -116,10 +117,16 @@ def test_servers_never_outlive_their_owner(how):
     )
     pids = [int(pid) for pid in owner.stdout.readline().split()]
     assert len(pids) == len(LANGUAGES), owner.stderr.read()
+    folder = Path(owner.stdout.readline().strip())
+    assert folder.name.startswith("owner-")  # (with `exit`, it may be gone already)
     if how == "wait":
         owner.kill()  # SIGKILL: no atexit, no finally; only the guardian can clean up
     owner.wait(10)
     assert wait_until_gone(pids) == []
+    deadline = time.monotonic() + 8
+    while folder.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not folder.exists()
 
 
 def test_a_kernel_restart_stops_the_servers_it_started():

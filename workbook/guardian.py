@@ -8,9 +8,13 @@ guardian stops only a group whose leader still has the start time it was told. W
 process ends in any way (a normal exit, an exception, a kernel restart, even SIGKILL) the pipe closes, the
 guardian reads end-of-file, and it stops every server still listed. It runs in a session of its
 own, so whatever kills the launcher's process group does not kill the guardian first.
+
+It also removes temporary folders (`workbook.scratch`): "+/PATH" registers one, "-/PATH" forgets it,
+and at end-of-file, once the servers that might still write there are stopped, it removes each.
 """
 
 import os
+import shutil
 import signal
 import sys
 import time
@@ -59,13 +63,20 @@ def _alive(group: int) -> bool:
 def main() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     groups: dict[int, str] = {}
+    folders: set[str] = set()
     for line in sys.stdin:
-        sign, fields = line[:1], line[1:].split()
+        sign, rest = line[:1], line[1:].rstrip("\n")
+        if rest.startswith("/"):  # a folder: its path, spaces and all
+            (folders.add if sign == "+" else folders.discard)(rest)
+            continue
+        fields = rest.split()
         if sign == "+":
             groups[int(fields[0])] = fields[1]
         elif sign == "-":
             groups.pop(int(fields[0]), None)
     stop_groups({group for group, started in groups.items() if still_ours(group, started)})
+    for folder in folders:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -23,8 +23,10 @@ import sys
 import threading
 import time
 import weakref
+from dataclasses import dataclass
 from pathlib import Path
 
+from . import cells
 from .build import build_go
 from .guardian import start_time
 from .paths import ROOT, SERVERS
@@ -78,6 +80,42 @@ def command_for(language: str, source: Path, port: int | None, args: tuple[str, 
     else:
         program = [str(build_go(source))]
     return program + ([] if port is None else [str(port)]) + list(args)
+
+
+# Every server started by this process and not yet collected, and the URLs of those stopped, so that
+# a request to a stopped server can say which one it was (workbook.cells).
+_servers: weakref.WeakSet[Server] = weakref.WeakSet()
+
+
+@dataclass(frozen=True)
+class Stopped:
+    """What is remembered of a stopped server: enough to say which one it was and who started it."""
+
+    language: str
+    program: str
+    started_by: str
+
+
+_stopped: dict[str, Stopped] = {}
+
+
+def stopped_server(url: str) -> Stopped | None:
+    """The stopped server that last listened at `url` (scheme://host:port), unless one runs there now."""
+    if any(srv.running() and srv.url == url for srv in list(_servers)):
+        return None
+    return _stopped.get(url)
+
+
+def stop_servers_using(path: str | Path) -> None:
+    """Stop every running server whose environment names `path` (a store it must not outlive)."""
+    for srv in list(_servers):
+        if srv.running() and any(str(path) in value for value in srv.env.values()):
+            srv.stop()
+
+
+def tell_guardian(line: str) -> None:
+    """Tell this process's guardian to watch (`+...`) or forget (`-...`) a process group or folder."""
+    _Guardian.tell(line)
 
 
 class _Guardian:
@@ -143,6 +181,8 @@ class Server:
     def _start(self, command: list[str], env: dict[str, str] | None, timeout: float) -> None:
         """Start `command` in its own process group and return once it is ready."""
         self.command = command
+        self.env = dict(env or {})
+        self.started_by = cells.running_cell()  # the first line of the cell that started it, if any
         self._lines: list[str] = []
         self._ready = threading.Event()
         self._process = subprocess.Popen(
@@ -156,6 +196,8 @@ class Server:
         )
         _Guardian.tell(f"+{self._process.pid} {start_time(self._process.pid)}")
         self._finalizer = weakref.finalize(self, _stop_process, self._process)
+        _servers.add(self)
+        cells.adopt(self, self.stop)  # in a notebook: running the same cell again stops it first
         self._readers = [
             threading.Thread(target=self._read, args=(stream,), daemon=True)
             for stream in (self._process.stdout, self._process.stderr)
@@ -219,6 +261,8 @@ class Server:
         status = self._finalizer() if self._finalizer.alive else self._process.poll()
         for reader in self._readers:
             reader.join(1)
+        if self.url:
+            _stopped[self.url] = Stopped(self.language, str(self.program), self.started_by)
         return status
 
     def __enter__(self) -> Server:

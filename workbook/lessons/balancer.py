@@ -3,6 +3,9 @@
     with serve("python", "users") as a, serve("go", "users") as b, balance([a.url, b.url]) as lb:
         requests.get(lb.url + "/users")      # answered by a, then b, then a, ...
 
+    lb = balance({"replica A": a, "replica B": b}, show_upstream=True)
+    lb.answered_by(requests.get(lb.url + "/users"))     # 'replica A'
+
 Caddy is built from source by `make setup` into .build/bin/caddy. Like a server, the balancer runs
 in its own process group and is stopped on exit, on error and when the kernel goes away.
 """
@@ -11,11 +14,13 @@ from __future__ import annotations
 
 import json
 import socket
-import tempfile
-from pathlib import Path
+from collections.abc import Iterable, Mapping
+
+import requests
 
 from ..launcher import Server, free_port
 from ..paths import BUILD
+from ..scratch import temporary_folder
 
 CADDY = BUILD / "bin" / "caddy"
 
@@ -54,12 +59,19 @@ def caddy_config(port: int, upstreams: list[str], policy: str, retry_for: str, s
     }
 
 
+Upstreams = Mapping[str, Server | str] | Iterable[Server | str]
+
+
+def _url(upstream: Server | str) -> str:
+    return (upstream.url if isinstance(upstream, Server) else upstream).rstrip("/")
+
+
 class Balancer(Server):
-    """A running Caddy reverse proxy: `.url`, `.upstreams`, `.stop()`; a context manager."""
+    """A running Caddy reverse proxy: `.url`, `.upstreams`, `.stop()`, `.answered_by(response)`."""
 
     def __init__(
         self,
-        upstreams: list[str],
+        upstreams: Upstreams,
         *,
         policy: str = "round_robin",
         retry_for: str = "3s",
@@ -68,16 +80,29 @@ class Balancer(Server):
     ):
         if not CADDY.exists():
             raise FileNotFoundError(f"{CADDY} is missing: run `make setup` to build it")
-        self.language, self.program, self.upstreams = "caddy", "balancer", list(upstreams)
+        if isinstance(upstreams, Mapping):
+            named = {name: _url(upstream) for name, upstream in upstreams.items()}
+        else:
+            named = {_url(upstream): _url(upstream) for upstream in upstreams}
+        self.language, self.program, self.upstreams = "caddy", "balancer", list(named.values())
+        # Who is who: Caddy's X-Upstream header says host:port, the lesson says "python".
+        self._names = {url.split("://", 1)[-1]: name for name, url in named.items()}
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self._home = tempfile.TemporaryDirectory(prefix="caddy-")
-        config = Path(self._home.name) / "caddy.json"
+        self._home = temporary_folder("caddy")
+        config = self._home.path / "caddy.json"
         config.write_text(
             json.dumps(caddy_config(self.port, self.upstreams, policy, retry_for, show_upstream))
         )
-        home = {"HOME": self._home.name, "XDG_DATA_HOME": self._home.name, "XDG_CONFIG_HOME": self._home.name}
+        home = {"HOME": str(self._home), "XDG_DATA_HOME": str(self._home), "XDG_CONFIG_HOME": str(self._home)}
         self._start([str(CADDY), "run", "--config", str(config)], home, timeout)
+
+    def answered_by(self, response: requests.Response) -> str:
+        """The name of the upstream that answered (needs show_upstream=True), from X-Upstream."""
+        upstream = response.headers.get("X-Upstream")
+        if upstream is None:
+            return "none (Caddy answered itself)"
+        return self._names.get(upstream, upstream)
 
     def _accepts_connections(self) -> bool:
         """Caddy prints no readiness line: it is ready when its port accepts a connection."""
@@ -89,10 +114,10 @@ class Balancer(Server):
 
     def stop(self) -> int | None:
         status = super().stop()
-        self._home.cleanup()
+        self._home.remove()
         return status
 
 
-def balance(upstreams: list[str], **options) -> Balancer:
-    """Start Caddy in front of `upstreams` (URLs) and return once it accepts connections."""
+def balance(upstreams: Upstreams, **options) -> Balancer:
+    """Start Caddy in front of `upstreams` (servers or URLs; a dict names them); return once it is ready."""
     return Balancer(upstreams, **options)

@@ -23,6 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
+from .. import cells
 from ..paths import BUILD
 
 HEY = BUILD / "bin" / "hey"
@@ -98,18 +99,27 @@ class LoadRun:
         self._process = subprocess.Popen(
             self.command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True
         )
+        cells.adopt(self, self.stop)  # in a notebook: running the same cell again stops it first
 
     def running(self) -> bool:
         return self._process.poll() is None
+
+    def stop(self) -> None:
+        """Stop hey now, if it still runs; what it measured so far is lost."""
+        if self._process.poll() is None:
+            self._process.kill()
+            self._process.communicate()
 
     def result(self) -> LoadResult:
         """Wait until hey is done and return what it measured."""
         try:
             out, err = self._process.communicate(timeout=self.seconds + 30)
         except subprocess.TimeoutExpired:
-            self._process.kill()
-            self._process.communicate()
+            self.stop()
             raise RuntimeError(f"hey did not finish: {' '.join(self.command)}") from None
+        except KeyboardInterrupt:  # an interrupted cell stops hey too, and says so in one line
+            self.stop()
+            raise
         if self._process.returncode != 0:
             raise RuntimeError(
                 f"hey failed with status {self._process.returncode}: {' '.join(self.command)}\n{err.strip()}"
@@ -120,9 +130,8 @@ class LoadRun:
         return self
 
     def __exit__(self, exc_type, *exc_info) -> None:
-        if exc_type is not None and self._process.poll() is None:
-            self._process.kill()
-            self._process.communicate()
+        if exc_type is not None:
+            self.stop()
 
 
 def start_hey(url: str, seconds: float = 1.0, connections: int = 16) -> LoadRun:
