@@ -7,6 +7,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
+SLOW_INSTALLED := $(VENV)/.installed-slow
 GO_BUILT := .build/go.stamp
 GO_SOURCES := $(wildcard servers/go/*/*.go) go.mod
 export GOTOOLCHAIN := local
@@ -20,7 +21,7 @@ TOOL_STAMPS := $(foreach tool,$(GO_TOOLS),.build/bin/.$(subst /,+,$(tool)))
 
 # Check the toolchains before any target that needs them, and stop with one line that names
 # what to install (no traceback, no half-made venv).
-NEEDS_TOOLS := setup lab test check progress bench
+NEEDS_TOOLS := setup lab test test-slow check progress bench
 ifneq ($(filter $(NEEDS_TOOLS),$(if $(MAKECMDGOALS),$(MAKECMDGOALS),help)),)
 TOOLCHAIN_PROBLEM := $(shell $(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
   || echo "error: Python 3.11+ is needed as $(PYTHON): install it from https://www.python.org/downloads/")
@@ -32,7 +33,7 @@ $(error $(TOOLCHAIN_PROBLEM))
 endif
 endif
 
-.PHONY: help setup lab test check progress bench clean
+.PHONY: help setup lab test test-slow check progress bench clean
 
 help: ## list the targets (this)
 	@echo "HTTP servers and APIs that survive scale. Targets:"
@@ -62,8 +63,19 @@ lab: setup ## set everything up and open the lessons in JupyterLab
 
 # Two workers, one test file each at a time (--dist loadfile keeps a notebook's cells together,
 # which nbval needs): most tests wait on servers, so this halves the wall time on two cores.
-test: setup ## run every check: notebooks (nbval), servers, launcher, exercises
+# Under CI=true, `make test` runs the slow tier too (tests/conftest.py), so it needs its packages.
+test: setup $(if $(filter true,$(CI)),$(SLOW_INSTALLED)) ## run every check: notebooks (nbval), servers, launcher, exercises
 	$(PY) -m pytest -n 2 --dist loadfile
+
+# The slow tier: each lesson with every cell run twice, and each lesson in JupyterLab in Chromium
+# (Debian's `chromium`: apt-get install -y chromium). Playwright drives it; its own browser
+# download is never used.
+$(SLOW_INSTALLED): requirements-slow.txt $(INSTALLED)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-slow.txt
+	touch $@
+
+test-slow: setup $(SLOW_INSTALLED) ## the slow tier: every lesson run twice per cell, and in a real browser
+	WORKBOOK_SLOW=1 $(PY) -m pytest -n 2 --dist loadfile -m slow
 
 check: setup ## grade your exercise: make check EX=03 IN=go
 	@$(PY) -m workbook.grading $(EX) $(IN) $(if $(SOLUTION),--solution)

@@ -54,3 +54,22 @@ def fresh_users_server(language):
 
     with serve(language, "users") as srv:
         yield srv
+
+
+# ---- The slow tier: the double-run and browser tests --------------------------------------------
+
+SLOW = "slow tier (lessons run twice, in a real browser): apt-get install -y chromium; make test-slow"
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", f"slow: {SLOW}")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Skip the slow tier unless CI=true or WORKBOOK_SLOW=1 (`make test-slow` sets it)."""
+    if os.environ.get("CI") == "true" or os.environ.get("WORKBOOK_SLOW") == "1":
+        return
+    skip = pytest.mark.skip(reason=SLOW)
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
