@@ -21,7 +21,7 @@ TOOL_STAMPS := $(foreach tool,$(GO_TOOLS),.build/bin/.$(subst /,+,$(tool)))
 
 # Check the toolchains before any target that needs them, and stop with one line that names
 # what to install (no traceback, no half-made venv).
-NEEDS_TOOLS := setup lab test test-slow check progress bench
+NEEDS_TOOLS := setup lab test test-slow check hint watch progress bench
 ifneq ($(filter $(NEEDS_TOOLS),$(if $(MAKECMDGOALS),$(MAKECMDGOALS),help)),)
 TOOLCHAIN_PROBLEM := $(shell $(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
   || echo "error: Python 3.11+ is needed as $(PYTHON): install it from https://www.python.org/downloads/")
@@ -33,7 +33,7 @@ $(error $(TOOLCHAIN_PROBLEM))
 endif
 endif
 
-.PHONY: help setup lab test test-slow check progress bench clean
+.PHONY: help setup lab test test-slow check hint watch progress bench clean
 
 help: ## list the targets (this)
 	@echo "HTTP servers and APIs that survive scale. Targets:"
@@ -77,8 +77,15 @@ $(SLOW_INSTALLED): requirements-slow.txt $(INSTALLED)
 test-slow: setup $(SLOW_INSTALLED) ## the slow tier: every lesson run twice per cell, and in a real browser
 	WORKBOOK_SLOW=1 $(PY) -m pytest -n 2 --dist loadfile -m slow
 
-check: setup ## grade your exercise: make check EX=03 IN=go
-	@$(PY) -m workbook.grading $(EX) $(IN) $(if $(SOLUTION),--solution)
+# SOLUTION=1 (or yes) grades the solution; SOLUTION=0, no or empty grades your own work.
+check: setup ## grade your exercise: make check EX=03 IN=go (SOLUTION=1: the solution)
+	@$(PY) -m workbook.grading $(EX) $(IN) $(if $(filter-out 0 no false,$(SOLUTION)),--solution)
+
+hint: setup ## the next hint for what make check found, one level deeper each time: make hint EX=03 IN=go
+	@$(PY) -m workbook.grading --hint $(EX) $(IN)
+
+watch: setup ## check again whenever you save a file: make watch EX=03 IN=go
+	@$(PY) -m workbook.grading --watch $(EX) $(IN)
 
 progress: setup ## show which exercises pass, per language
 	@$(PY) -m workbook.grading --progress

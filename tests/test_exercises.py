@@ -62,8 +62,8 @@ def test_every_check_names_a_hint_that_exists(exercise):
     numbers = hints(exercise)
     assert checks, f"{exercise.name}/checks.py defines no @check_that function"
     missing = {c.title: c.hint for c in checks if c.hint not in numbers}
-    start_hint = getattr(module, "START_HINT", None)
-    assert missing == {} and (start_hint is None or start_hint in numbers)
+    start_hints = [getattr(module, name, None) for name in ("START_HINT", "LOOPBACK_HINT")]
+    assert missing == {} and all(hint is None or hint in numbers for hint in start_hints)
 
 
 def test_readme_lists_every_exercise():
@@ -122,7 +122,7 @@ def test_a_failed_check_shows_expected_sent_received_and_the_hint():
     assert "✗ HEAD /greeting answers GET's status and headers, and no body" in report
     assert "expected: status 200, as for GET" in report
     assert "> HEAD /greeting HTTP/1.1" in report and "< HTTP/1.0 501" in report
-    assert "hint 3 · HEAD is GET without the body" in report
+    assert "Stuck? A hint exists (hint 3: HEAD is GET without the body): make hint EX=03 IN=python" in report
     assert "Traceback" not in report
 
 

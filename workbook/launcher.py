@@ -48,6 +48,11 @@ def free_port() -> int:
 class ServerError(RuntimeError):
     """A server did not start; the message shows the command and what the server printed."""
 
+    def __init__(self, message: str, output: str = "", status: int | None = None):
+        super().__init__(message)
+        self.output = output  # what it printed, stdout and stderr
+        self.status = status  # its exit status, None if it was still running
+
 
 def source_of(language: str, program: str | Path) -> Path:
     """The source of a server: a name under servers/, or a path to a file or directory."""
@@ -73,7 +78,9 @@ def source_of(language: str, program: str | Path) -> Path:
 def command_for(language: str, source: Path, port: int | None, args: tuple[str, ...]) -> list[str]:
     """The command line that starts a server on `port` (0: any free port; None: no port argument)."""
     if language == "python":
-        program = [sys.executable, "-u", str(source)]
+        # No -u: a server is started as a learner starts it, so one that forgets to flush its
+        # readiness line fails here as it would for them (stderr is line-buffered anyway).
+        program = [sys.executable, str(source)]
     elif language == "node":
         require("node")
         program = ["node", str(source)]
@@ -188,7 +195,8 @@ class Server:
         self._process = subprocess.Popen(
             self.command,
             cwd=ROOT,
-            env={**os.environ, **(env or {})},
+            # Without PYTHONUNBUFFERED too (see command_for): a Python server must flush by itself.
+            env={**{k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}, **(env or {})},
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -226,12 +234,14 @@ class Server:
             if self._process.poll() is not None:
                 for reader in self._readers:
                     reader.join(1)
-                raise ServerError(self._explain(f"exited with status {self._process.returncode}"))
+                status = self._process.returncode
+                raise ServerError(self._explain(f"exited with status {status}"), self.output(), status)
             if time.monotonic() > deadline:
                 raise ServerError(
                     self._explain(
                         f"printed no readiness line 'listening on http://127.0.0.1:PORT' within {timeout:g} s"
-                    )
+                    ),
+                    self.output(),
                 )
 
     def _accepts_connections(self) -> bool:

@@ -57,7 +57,7 @@ def if_none_match_forms(ctx: Context) -> None:
 @check_that("PUT with If-Match: the current ETag replaces the note: 204 and the new ETag", hint=4)
 def put_if_match(ctx: Context) -> None:
     etag, _ = current(ctx)
-    text = "Water the plants. Then the cat.\n"
+    text = ctx.text()
     put = ctx.request("PUT", "/note", data=text.encode(), headers={**TEXT, "If-Match": etag})
     expect(put.response.status_code == 204, f"If-Match: {etag} is current -> status 204 No Content", put)
     new = put.response.headers.get("ETag")
@@ -73,17 +73,17 @@ def put_if_match(ctx: Context) -> None:
 @check_that("PUT with a stale If-Match answers 412 and changes nothing", hint=5)
 def put_stale(ctx: Context) -> None:
     old, _ = current(ctx)
-    mine = "Buy milk.\n"
+    mine, theirs = ctx.text(), ctx.text()
     first = ctx.request("PUT", "/note", data=mine.encode(), headers={**TEXT, "If-Match": old})
     expect(first.response.status_code == 204, f"If-Match: {old} is current -> status 204", first)
-    lost = ctx.request("PUT", "/note", data=b"Buy bread.\n", headers={**TEXT, "If-Match": old})
+    lost = ctx.request("PUT", "/note", data=theirs.encode(), headers={**TEXT, "If-Match": old})
     expect(lost.response.status_code == 412,
            f"status 412 Precondition Failed: {old} is no longer the current version", first, lost)
     get = ctx.request("GET", "/note")
     expect(get.response.text == mine, f"the note is still {mine!r}: a refused PUT changes nothing",
            first, lost, get)
     now = get.response.headers.get("ETag", "")
-    weak = ctx.request("PUT", "/note", data=b"Buy bread.\n", headers={**TEXT, "If-Match": f"W/{now}"})
+    weak = ctx.request("PUT", "/note", data=theirs.encode(), headers={**TEXT, "If-Match": f"W/{now}"})
     expect(weak.response.status_code == 412,
            f"If-Match: W/{now} -> status 412: If-Match compares strongly, a weak ETag never matches", weak)
 
@@ -91,7 +91,7 @@ def put_stale(ctx: Context) -> None:
 @check_that("after a change, the old ETag gets the new note, not 304", hint=1)
 def old_etag_is_stale(ctx: Context) -> None:
     old, _ = current(ctx)
-    text = "Call the plumber.\n"
+    text = ctx.text()
     put = ctx.request("PUT", "/note", data=text.encode(), headers=TEXT)
     expect(put.response.status_code == 204, "PUT without If-Match -> status 204 (unconditional)", put)
     get = ctx.request("GET", "/note", headers={"If-None-Match": old})

@@ -1,6 +1,5 @@
 """Checks of exercise 05: /users/{id} read (GET), updated (PATCH, JSON Merge Patch) and deleted."""
 
-import itertools
 import json
 
 from workbook.grading import Context, check_that, expect, expect_error, json_body
@@ -8,19 +7,26 @@ from workbook.wire import Exchange
 
 JSON = {"Content-Type": "application/json"}
 MERGE_PATCH = {"Content-Type": "application/merge-patch+json"}
-_numbers = itertools.count(1)
 
 
-def create(ctx: Context, name: str = "Ada Lovelace") -> tuple[dict, Exchange]:
+def create(ctx: Context) -> tuple[dict, Exchange]:
     """A new user made with POST /users (which the starter already answers)."""
-    email = f"user{next(_numbers)}@example.com"
-    ex = ctx.request("POST", "/users", data=json.dumps({"email": email, "name": name}), headers=JSON)
+    body = {"email": ctx.email(), "name": ctx.name()}
+    ex = ctx.request("POST", "/users", data=json.dumps(body), headers=JSON)
     expect(ex.response.status_code == 201, "POST /users answers 201, as in the starter", ex)
     return json_body(ex, "POST /users answers the user, as in the starter"), ex
 
 
 def patch(ctx: Context, user_id: str, body: object, headers: dict = MERGE_PATCH) -> Exchange:
-    return ctx.request("PATCH", f"/users/{user_id}", data=json.dumps(body), headers=headers)
+    data = body if isinstance(body, str) else json.dumps(body, ensure_ascii=False)
+    return ctx.request("PATCH", f"/users/{user_id}", data=data.encode(), headers=headers)
+
+
+def another_name(ctx: Context, user: dict) -> str:
+    """A name the user does not have yet."""
+    while (name := ctx.name()) == user["name"]:
+        pass
+    return name
 
 
 def expect_user(ex: Exchange, user: dict, why: str, *shown: Exchange) -> None:
@@ -37,23 +43,37 @@ def get_user(ctx: Context) -> None:
     expect_user(ex, user, "", post)
     expect(ex.response.headers.get("Content-Type", "").startswith("application/json"),
            "Content-Type: application/json", ex)
+    # HEAD is GET without the body: the same status and headers, Content-Length included.
+    head = ctx.raw(f"HEAD /users/{user['id']} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                   "Connection: close\r\n\r\n".encode())
+    expect(head.status == 200, "HEAD /users/{id}: status 200, as for GET", head)
+    length = ex.response.headers.get("Content-Length")
+    expect(head.headers.get("content-length") == length, f"HEAD: Content-Length: {length}, as for GET",
+           ex, head)
+    expect(head.body == b"", "HEAD: nothing after the headers", head, got=f"{len(head.body)} bytes of body")
 
 
 @check_that('GET /users/{id} of no user answers 404 {"error": "user not found"}', hint=2)
 def get_missing(ctx: Context) -> None:
     for path in ("/users/999999", "/users/nobody"):
         expect_error(ctx.request("GET", path), 404, "user not found")
+    user, _ = create(ctx)
+    for path in (f"/users/{user['id']}/x", f"/users/{user['id']}/"):
+        ex = ctx.request("GET", path)
+        expect(ex.response.status_code == 404,
+               f"GET {path}: 404, the path of no resource (only /users/{{id}} is)", ex)
 
 
 @check_that("PATCH with one field replaces that field and keeps the others", hint=3)
 def patch_one_field(ctx: Context) -> None:
     user, _ = create(ctx)
-    ex = patch(ctx, user["id"], {"name": "Ada King"})
-    renamed = {**user, "name": "Ada King"}
+    name = another_name(ctx, user)
+    ex = patch(ctx, user["id"], {"name": name})
+    renamed = {**user, "name": name}
     expect_user(ex, renamed, ": the name replaced, the email left as it was")
     get = ctx.request("GET", f"/users/{user['id']}")
     expect_user(get, renamed, " (GET after the PATCH)", ex)
-    email = f"king{next(_numbers)}@example.com"
+    email = ctx.email()
     ex = patch(ctx, user["id"], {"email": email})
     expect_user(ex, {**renamed, "email": email}, ": the email replaced, the name left as it was")
 
@@ -77,15 +97,24 @@ def patch_invalid(ctx: Context) -> None:
         expect_error(patch(ctx, user["id"], body), 400, message)
     ex = ctx.request("GET", f"/users/{user['id']}")
     expect_user(ex, user, ": a refused PATCH changes nothing")
+    name = "🙂" * 100  # 100 characters; 200 UTF-16 units, 400 bytes: the limit counts characters
+    expect_user(patch(ctx, user["id"], {"name": name}), {**user, "name": name},
+                ": a name of 100 characters (🙂, 4 bytes each) is allowed: lengths count characters")
 
 
 @check_that("PATCH takes application/merge-patch+json or application/json, else 415", hint=5)
 def patch_content_type(ctx: Context) -> None:
     user, _ = create(ctx)
-    expect_user(patch(ctx, user["id"], {"name": "Ada"}, JSON), {**user, "name": "Ada"},
+    name = another_name(ctx, user)
+    expect_user(patch(ctx, user["id"], {"name": name}, JSON), {**user, "name": name},
                 " (Content-Type: application/json is accepted too)")
+    message = "Content-Type must be application/json or application/merge-patch+json"
     ex = patch(ctx, user["id"], {"name": "Ada"}, {"Content-Type": "text/plain"})
-    expect_error(ex, 415, "Content-Type must be application/json or application/merge-patch+json")
+    expect_error(ex, 415, message)
+    # The media type is checked before the body is read as JSON: a body in another format is not
+    # "invalid JSON", it is not JSON at all.
+    ex = patch(ctx, user["id"], "name=Ada", {"Content-Type": "application/x-www-form-urlencoded"})
+    expect_error(ex, 415, message)
 
 
 @check_that("PATCH of no user answers 404", hint=2)
@@ -96,13 +125,15 @@ def patch_missing(ctx: Context) -> None:
 @check_that("DELETE answers 204 and no body; then GET and DELETE answer 404", hint=6)
 def delete_user(ctx: Context) -> None:
     user, _ = create(ctx)
-    other, _ = create(ctx, "Grace Hopper")
+    other, _ = create(ctx)
     path = f"/users/{user['id']}"
     # Raw bytes and Connection: close, so any body sent after the headers is seen here.
     ex = ctx.raw(f"DELETE {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode())
     body = ex.body
     expect(ex.status == 204, "status 204 No Content", ex)
     expect(body == b"", "nothing after the headers: a 204 has no body", ex, got=f"{len(body)} bytes of body")
+    expect("content-length" not in ex.headers,
+           "no Content-Length: a 204 has no body to measure (RFC 9110 §8.6)", ex)
     expect_error(ctx.request("GET", path), 404, "user not found", ex)
     expect_error(ctx.request("DELETE", path), 404, "user not found", ex)
     expect_user(ctx.request("GET", f"/users/{other['id']}"), other, ": the other users are still there", ex)

@@ -7,24 +7,43 @@
 
 A check passes by returning; it fails by calling `expect(...)`, which carries what was expected,
 the exchanges that show what was sent and what came back, and the check's hint (section N of the
-exercise's HINTS.md).
+exercise's HINTS.md). Data a server could hard-code (names, emails, texts) comes from `ctx.name()`,
+`ctx.email()`, `ctx.text()`: random, from the run's seed, so `SEED=N` replays a run exactly.
 """
 
 from __future__ import annotations
 
 import json
+import random
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import requests
+
 from ..launcher import Server, ServerError, serve
 from ..wire import Exchange, RawExchange, exchange, raw_request
+from .diagnosis import framing_problems, raw_bytes_of
 
 START_TIMEOUT = 5.0  # seconds a server gets to print its readiness line
 REQUEST_TIMEOUT = 5.0  # seconds a server gets to answer one request
 
 Shown = Exchange | RawExchange
+
+FIRST_NAMES = ("Ada", "Grace", "Alan", "Edsger", "Barbara", "Margaret", "Donald", "Radia", "Ken", "Frances")
+LAST_NAMES = (
+    "Lovelace",
+    "Hopper",
+    "Turing",
+    "Dijkstra",
+    "Liskov",
+    "Hamilton",
+    "Knuth",
+    "Perlman",
+    "Thompson",
+)
+WORDS = ("water", "the", "plants", "call", "plumber", "buy", "milk", "bread", "read", "a", "book", "walk")
 
 
 class Failed(Exception):
@@ -35,6 +54,14 @@ class Failed(Exception):
         self.expected = expected
         self.exchanges = exchanges
         self.got = got
+
+
+class Hung(Failed):
+    """The server took a request and never answered it: the checks after this one cannot run."""
+
+
+class NotHTTP(Failed):
+    """The server answered bytes that are not a valid HTTP/1.1 response."""
 
 
 def expect(ok: bool, expected: str, *exchanges: Shown, got: str | None = None) -> None:
@@ -57,7 +84,7 @@ def expect_error(ex: Exchange, status: int, message: str, *shown: Shown) -> None
     expect(ex.response.status_code == status, f"status {status} with the body {wanted}", *shown, ex)
     expect(
         ex.response.headers.get("Content-Type", "").startswith("application/json"),
-        "Content-Type: application/json: every error body is JSON",
+        "Content-Type: application/json on the response: every error body is JSON",
         *shown,
         ex,
     )
@@ -71,6 +98,11 @@ class Check:
     title: str
     hint: int
     run: Callable[[Context], None]
+
+    @property
+    def name(self) -> str:
+        """The function's name in checks.py: how results.json and the mutants catalogue name it."""
+        return self.run.__name__
 
 
 def check_that(title: str, *, hint: int) -> Callable[[Callable[[Context], None]], Check]:
@@ -86,27 +118,94 @@ class Context:
     """What a check gets: the learner's running server and ways to talk to it or start more of it."""
 
     def __init__(
-        self, language: str, source: Path, server: Server, env: dict[str, str], start_timeout: float
+        self,
+        language: str,
+        source: Path,
+        server: Server,
+        env: dict[str, str],
+        start_timeout: float,
+        seed: int = 0,
     ):
         self.language = language
         self.source = source
         self.server = server
         self.env = env
         self.start_timeout = start_timeout
+        self.random = random.Random(seed)
+        self.last_sent = ""  # the request line of the last request, to name what killed a server
         self._started: list[Server] = []
+        self._unique = 0
+        self._texts: set[str] = set()
 
     @property
     def url(self) -> str:
         return self.server.url
 
+    # ---- data a server cannot guess ----
+
+    def name(self) -> str:
+        """A person's name, different in every run."""
+        return f"{self.random.choice(FIRST_NAMES)} {self.random.choice(LAST_NAMES)}"
+
+    def email(self) -> str:
+        """An email no other request of this run has used."""
+        self._unique += 1
+        first = self.random.choice(FIRST_NAMES).lower()
+        return f"{first}{self._unique}.{self.random.randrange(10**6)}@example.com"
+
+    def text(self) -> str:
+        """A line of text (3 to 8 words and a newline), different in every run and every call."""
+        while True:
+            words = self.random.choices(WORDS, k=self.random.randint(3, 8))
+            text = " ".join(words).capitalize() + ".\n"
+            if text not in self._texts:
+                self._texts.add(text)
+                return text
+
+    # ---- talking to the server ----
+
     def request(self, method: str, path: str, *, server: Server | None = None, **kwargs) -> Exchange:
-        """Send one request with `requests` (same keyword arguments); keep what travelled."""
+        """Send one request with `requests` (same keyword arguments); keep what travelled.
+
+        A response that is not valid HTTP, a closed connection or a hang becomes the check's failure,
+        naming the request and what was wrong with the bytes that came back."""
         kwargs.setdefault("timeout", REQUEST_TIMEOUT)
-        return exchange(method, (server or self.server).url + path, **kwargs)
+        target = server or self.server
+        self.last_sent = f"{method} {path}"
+        try:
+            return exchange(method, target.url + path, **kwargs)
+        except (requests.RequestException, OSError) as error:
+            if not target.running():
+                raise  # the runner reports the exit, with the server's output
+            # Send the same request again as raw bytes, to show what came back and what is wrong
+            # with it; a server that sent nothing at all hangs.
+            data = raw_bytes_of(method, target.url + path, **kwargs)
+            raw = raw_request(target.url, data, timeout=2.0 if isinstance(error, requests.Timeout) else 5.0)
+            if isinstance(error, requests.Timeout) and not raw.received:
+                raise Hung(
+                    f"an answer to {method} {path} within {REQUEST_TIMEOUT:g} s",
+                    got="no answer: the request hangs. A deadlock (a lock taken twice, a channel no "
+                    "one reads) or a handler that never sends its response?",
+                ) from None
+            problems = framing_problems(raw.received, head=method == "HEAD")
+            raise NotHTTP(
+                f"a valid HTTP/1.1 response to {method} {path}",
+                (raw,),
+                got="; ".join(problems) or "the connection closed before the response was complete",
+            ) from None
 
     def raw(self, data: bytes, *, server: Server | None = None) -> RawExchange:
         """Send exact bytes; keep exactly what came back."""
-        return raw_request((server or self.server).url, data, timeout=REQUEST_TIMEOUT)
+        target = server or self.server
+        self.last_sent = data.split(b"\r\n", 1)[0].decode("latin-1")
+        ex = raw_request(target.url, data, timeout=REQUEST_TIMEOUT)
+        if not ex.received and not ex.closed and target.running():
+            raise Hung(
+                f"an answer to {self.last_sent} within {REQUEST_TIMEOUT:g} s",
+                (ex,),
+                got="no answer: the request hangs. A deadlock or a handler that never sends its response?",
+            )
+        return ex
 
     def start(self, env: dict[str, str] | None = None) -> Server:
         """Another process of the learner's server (a replica, a restart); stopped after the run."""

@@ -1,25 +1,43 @@
-"""What the learner reads after a run: one line per check, then each failure with its hint."""
+"""What the learner reads after a run: the checks with ✓/✗, the first failure in full, a curl
+command that reproduces it, and where the hint is; and the same run as results.json for machines."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from ..paths import ROOT
+from ..wire import Exchange
 from .api import Check, Failed
+from .diagnosis import curl_for
 from .exercises import Exercise, hints
+
+REPRODUCE_PORT = 8080  # the port the curl line assumes the learner's server runs on
+# Lines of a shown exchange that say nothing about the exercise: requests' defaults, the
+# standard libraries' Server and Date. Left out, so that what matters fits on a screen.
+NOISE = re.compile(
+    r"^> (User-Agent|Accept-Encoding|Accept: \*/\*|Connection: keep-alive)|^< (Server|Date|Keep-Alive):",
+    re.I,
+)
 
 
 @dataclass
 class Outcome:
-    """What one check did: passed, or the failure to show."""
+    """What one check did: passed, failed (the failure to show), or did not run (why)."""
 
     check: Check
     failure: Failed | None = None
+    skipped: str | None = None
 
     @property
     def passed(self) -> bool:
-        return self.failure is None
+        return self.failure is None and self.skipped is None
+
+    @property
+    def status(self) -> str:
+        return "pass" if self.passed else "error" if self.skipped else "fail"
 
 
 @dataclass
@@ -31,12 +49,25 @@ class Report:
     source: Path | None
     outcomes: list[Outcome] = field(default_factory=list)
     problem: str | None = None  # why no check could run (the server did not start, ...)
-    problem_hint: int | None = None  # the hint to show with it
+    problem_hint: int | None = None  # the hint that fits that problem, if one does
     solution: bool = False
+    seed: int = 0
+    started: bool = False  # the server started and listens where it says
 
     @property
     def passed(self) -> bool:
         return self.problem is None and bool(self.outcomes) and all(o.passed for o in self.outcomes)
+
+    @property
+    def first_failure(self) -> Outcome | None:
+        return next((o for o in self.outcomes if o.failure), None)
+
+    def hint_wanted(self) -> int | None:
+        """The hint section that fits the first thing to fix."""
+        if self.problem:
+            return self.problem_hint
+        first = self.first_failure
+        return first.check.hint if first else None
 
     def __str__(self) -> str:
         return render(self)
@@ -52,7 +83,7 @@ def indent(text: str, prefix: str = "    ") -> str:
 
 
 def render(report: Report) -> str:
-    """The report a learner reads: one line per check, then what went wrong and the hint."""
+    """The report a learner reads: one line per check, then the first failure in full."""
     exercise = report.exercise
     if exercise is None:
         return f"✗ {report.problem}"
@@ -62,40 +93,95 @@ def render(report: Report) -> str:
     lines = [f"{exercise.title} · {report.language} · {where}", ""]
     if report.problem:
         lines += ["✗ the checks could not run:", indent(report.problem)]
-        if report.problem_hint:
-            lines += ["", *hint_lines(exercise, report.problem_hint)]
-        return "\n".join(lines)
+        return "\n".join(lines + hint_pointer(report) + seed_line(report))
+    lines.append("  ✓ starts, and listens on 127.0.0.1 at the port its readiness line names")
     for outcome in report.outcomes:
-        lines.append(f"  {'✓' if outcome.passed else '✗'} {outcome.check.title}")
-    failed = [o for o in report.outcomes if not o.passed]
+        mark = "✓" if outcome.passed else "·" if outcome.skipped else "✗"
+        why = f"  ({outcome.skipped})" if outcome.skipped else ""
+        lines.append(f"  {mark} {outcome.check.title}{why}")
     total = len(report.outcomes)
-    if not failed:
-        done = (
-            ""
-            if report.solution
-            else (f" Done! Compare with solutions/{exercise.name}/{report.language}/ when you like.")
-        )
-        return "\n".join(lines + ["", f"All {total} checks pass.{done}"])
-    lines += ["", f"{total - len(failed)} of {total} checks pass."]
-    for outcome in failed:
-        lines += ["", "─" * 72, *failure_lines(exercise, outcome)]
-    return "\n".join(lines)
+    passed = sum(o.passed for o in report.outcomes)
+    if report.passed:
+        return "\n".join(lines + ["", f"All {total} checks pass.", *done_lines(report)])
+    lines += ["", f"{passed} of {total} checks pass. The first to fix:", ""]
+    first = report.first_failure
+    if first:
+        lines += failure_lines(first)
+    return "\n".join(lines + hint_pointer(report) + seed_line(report))
 
 
-def failure_lines(exercise: Exercise, outcome: Outcome) -> list[str]:
+def failure_lines(outcome: Outcome) -> list[str]:
     failure = outcome.failure
     lines = [f"✗ {outcome.check.title}", f"  expected: {failure.expected}"]
     if failure.got:
         first, *rest = failure.got.splitlines() or [""]
         lines += [f"  got: {first}", *(indent(line) for line in rest)]
     for shown in failure.exchanges:
-        lines += ["  sent and received:", indent(str(shown)), ""]
-    return lines + hint_lines(exercise, outcome.check.hint)
+        kept = "\n".join(line for line in str(shown).splitlines() if not NOISE.match(line))
+        lines += ["  sent and received:", indent(kept), ""]
+    last = next((e for e in reversed(failure.exchanges) if isinstance(e, Exchange)), None)
+    if last is not None:
+        lines += [
+            f"  to try it yourself, start your server on port {REPRODUCE_PORT}, then:",
+            "    " + curl_for(last).replace(urlsplit(last.request.url).netloc, f"127.0.0.1:{REPRODUCE_PORT}"),
+        ]
+    return lines
 
 
-def hint_lines(exercise: Exercise, number: int) -> list[str]:
-    title, text = hints(exercise).get(number, ("", ""))
-    where = f"exercises/{exercise.name}/HINTS.md"
-    if not text:
-        return [f"  hint {number}: see {where}"]
-    return [f"  hint {number} · {title} ({where}):", indent(text)]
+def hint_pointer(report: Report) -> list[str]:
+    number = report.hint_wanted()
+    if not number or number not in hints(report.exercise):
+        return []
+    title = hints(report.exercise)[number][0]
+    command = f"make hint EX={report.exercise.number} IN={report.language}"
+    return ["", f"Stuck? A hint exists (hint {number}: {title}): {command}"]
+
+
+def seed_line(report: Report) -> list[str]:
+    command = f"make check EX={report.exercise.number} IN={report.language}"
+    return [f"This run's data came from SEED={report.seed}: `SEED={report.seed} {command}` replays it."]
+
+
+def done_lines(report: Report) -> list[str]:
+    if report.solution:
+        return []
+    exercise = report.exercise
+    lines = [f"Done! Compare with solutions/{exercise.name}/{report.language}/ when you like."]
+    lesson = next_lesson(exercise)
+    if lesson:
+        lines.append(f"Next: the lesson {lesson.relative_to(ROOT)} (`make lab`).")
+    return lines
+
+
+def next_lesson(exercise: Exercise) -> Path | None:
+    """The lesson after those the exercise follows (the 'after lesson' column of exercises/README.md)."""
+    table = (exercise.path.parent / "README.md").read_text(encoding="utf-8")
+    row = next((line for line in table.splitlines() if f"({exercise.name}/)" in line), "")
+    cells = row.split("|")
+    after = [int(n) for n in re.findall(r"\d+", cells[2])] if len(cells) > 3 else []
+    if not after:
+        return None
+    found = sorted((ROOT / "notebooks").glob(f"{max(after) + 1:02d}_*.ipynb"))
+    return found[0] if found else None
+
+
+def results(report: Report) -> dict:
+    """The run in the shape of Exercism's results.json (version 3): one entry per check."""
+    status = "error" if report.problem else "pass" if report.passed else "fail"
+    tests = []
+    for outcome in report.outcomes:
+        entry = {"name": outcome.check.title, "test_code": outcome.check.name, "status": outcome.status}
+        if outcome.failure:
+            message = f"expected: {outcome.failure.expected}"
+            if outcome.failure.got:
+                message += f"\ngot: {outcome.failure.got}"
+            entry["message"] = message
+            entry["output"] = "\n\n".join(str(e) for e in outcome.failure.exchanges) or None
+        elif outcome.skipped:
+            entry["message"] = outcome.skipped
+        entry["task_id"] = outcome.check.hint
+        tests.append(entry)
+    result = {"version": 3, "status": status, "seed": report.seed, "tests": tests}
+    if report.problem:
+        result["message"] = report.problem
+    return result
