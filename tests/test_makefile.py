@@ -10,7 +10,10 @@ import pytest
 
 from workbook.paths import ROOT
 
-TARGETS = ["help", "setup", "lab", "test", "test-slow", "check", "hint", "watch", "progress", "bench", "clean"]
+TARGETS = [
+    *("help", "setup", "lab", "test", "test-slow"),
+    *("check", "hint", "watch", "progress", "bench", "clean"),
+]
 
 
 def make(*args: str, path: str | None = None) -> subprocess.CompletedProcess:
