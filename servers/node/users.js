@@ -11,6 +11,7 @@
 const crypto = require("node:crypto");
 const fs = require("node:fs");
 const http = require("node:http");
+const net = require("node:net");
 const path = require("node:path");
 
 // ---- Constants ----
@@ -23,6 +24,17 @@ const MAX_LIMIT = 100;
 const MAX_EMAIL = 254;
 const MAX_NAME = 100;
 const EMAIL_PATTERN = /^[^@ \t\r\n]+@[^@ \t\r\n]+$/;
+// HTTP/1.1 limits and deadlines, the same in the three servers (servers/README.md, "Robustness").
+const MAX_HEADER_BYTES = 16384; // request line and header section together (431)
+const MAX_HEADERS = 100; // header field lines (431)
+const MAX_TARGET_BYTES = 8192; // request-target (414)
+const HEADER_TIMEOUT = 5; // seconds from a request's first byte to the end of its headers
+const REQUEST_TIMEOUT = 10; // seconds from a request's first byte to the end of its body
+const IDLE_TIMEOUT = 30; // seconds a keep-alive connection may wait for its next request
+const DRAIN_TIMEOUT = 10; // seconds requests in flight get to finish after SIGTERM
+const QUIET_MS = 20; // Node only: see closeIdleWhenQuiet
+const HOST_VALUE = /^[0-9A-Za-z!$%&'()*+,\-.:;=[\]_~]*$/; // the bytes Go accepts in a Host
+const VERSION = /^HTTP\/[0-9]\.[0-9]$/; // RFC 9112 §2.3: one digit each side
 const ALLOW_COLLECTION = "GET, HEAD, POST";
 const ALLOW_ITEM = "GET, HEAD, PATCH, DELETE";
 const CREATE_TYPES = ["application/json"];
@@ -272,12 +284,18 @@ const store = process.env.USERS_STORE ? new FileStore(process.env.USERS_STORE) :
 // ---- Validation ----
 
 // Node's parser has already refused a Content-Length that is repeated, not digits, or sent with
-// Transfer-Encoding: those requests reach the clientError handler below, never this function.
+// Transfer-Encoding: those requests reach onClientError below, never this function.
 async function readBody(req) {
+  // A chunked body: refused, a choice that keeps the three servers alike, and the connection is
+  // closed rather than the body read to find where it ends.
+  if (req.headers["transfer-encoding"] !== undefined) {
+    throw new ApiError(411, "Content-Length is required", { Connection: "close" });
+  }
   const length = req.headers["content-length"];
-  // A chunked body has no Content-Length either: refused, so the three servers stay alike.
   if (length === undefined) throw new ApiError(411, "Content-Length is required");
-  if (Number(length) > MAX_BODY_BYTES) throw new ApiError(413, `body must be at most ${MAX_BODY_BYTES} bytes`);
+  if (Number(length) > MAX_BODY_BYTES) {
+    throw new ApiError(413, `body must be at most ${MAX_BODY_BYTES} bytes`);
+  }
   return new Promise((resolve, reject) => {
     const chunks = [];
     let size = 0;
@@ -463,6 +481,9 @@ function headerList(req, name) {
 // Compact JSON, UTF-8, non-ASCII as is, then a newline; always with a Content-Length.
 function sendJson(res, status, headers, body) {
   res.statusCode = status;
+  if (draining) res.setHeader("Connection", "close"); // the last answer on this connection
+  // Closing: whatever the parser makes of bytes still arriving must not be answered again.
+  if (draining || headers.Connection === "close") answered.add(res.socket);
   for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
   if (body === null) return res.end(); // 204 and 304: no body, no Content-Length
   const bytes = Buffer.from(JSON.stringify(body) + "\n", "utf8");
@@ -494,9 +515,48 @@ function route(method, urlPath) {
   return [handlers[method], id];
 }
 
+// Every value of a header, one per line as sent (req.headers merges or drops repeated lines).
+function rawValues(req, name) {
+  const values = [];
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    if (req.rawHeaders[i].toLowerCase() === name) values.push(req.rawHeaders[i + 1]);
+  }
+  return values;
+}
+
+// What RFC 9112 refuses and Node's parser lets through (Python's strict_http11.py and Go's
+// net/http refuse it while parsing), and the limits Node has no option for. Each answer closes.
+function checkFraming(req) {
+  const close = { Connection: "close" };
+  if (req.httpVersion !== "1.1" && req.httpVersion !== "1.0") {
+    // "GET /users" with no version parses as HTTP/0.9: a malformed request line (RFC 9112 §3).
+    if (req.httpVersionMajor === 0) throw new ApiError(400, "request is not valid HTTP", close);
+    throw new ApiError(505, "HTTP version is not supported", close); // RFC 9110 §15.6.6
+  }
+  if (req.rawHeaders.length / 2 > MAX_HEADERS) {
+    throw new ApiError(431, "request headers are too large", close); // RFC 6585 §5
+  }
+  if (Buffer.byteLength(req.url, "latin1") > MAX_TARGET_BYTES) {
+    throw new ApiError(414, "request target is too long", close); // RFC 9110 §15.5.15
+  }
+  // RFC 9112 §3.2: exactly one Host in HTTP/1.1, at most one in HTTP/1.0, and a valid one.
+  const hosts = rawValues(req, "host");
+  const host = req.headers.host;
+  if (hosts.length > 1 || (host !== undefined && !HOST_VALUE.test(host))) {
+    throw new ApiError(400, "request is not valid HTTP", close);
+  }
+  // All the lines: req.headers keeps only the first Transfer-Encoding.
+  const codings = rawValues(req, "transfer-encoding");
+  if (codings.length > 0 && codings.join(", ").toLowerCase() !== "chunked") {
+    throw new ApiError(501, "Transfer-Encoding must be chunked", close); // RFC 9112 §6.1
+  }
+}
+
 // Node calls this for every request its parser accepts, whatever the method or path.
 async function handle(req, res) {
+  requestsSeen++;
   try {
+    checkFraming(req);
     // req.url is the target as sent, query included, like Python's requestline and Go's RequestURI.
     const [handler, id] = route(req.method, req.url.split("?")[0]);
     const [status, headers, body] = await handler(req, id);
@@ -515,49 +575,120 @@ async function handle(req, res) {
 
 // ---- Start-up ----
 
-// Requests that Node's parser refuses never reach handle(): answer them here, in JSON too.
-const CONTENT_LENGTH_ERRORS = new Set([
-  "HPE_INVALID_CONTENT_LENGTH", // not digits
-  "HPE_UNEXPECTED_CONTENT_LENGTH", // more than one
-  "HPE_INVALID_TRANSFER_ENCODING", // sent with Content-Length
-]);
+// Set on SIGTERM: answers say Connection: close, and the process exits once no request is left.
+let draining = false;
+let requestsSeen = 0; // counted by handle(), for closeIdleWhenQuiet
 
+// Close the idle keep-alive connections once QUIET_MS pass without a new request. Node reads a
+// socket only when its single thread comes round to it (Python's threads and Go's goroutines
+// wake at once), so while it is busy a request a balancer has just sent on an idle connection
+// waits unread, and closing that connection would reset the request. A request that does arrive
+// is answered with Connection: close, which closes its connection; and with the listener closed,
+// the balancer's next dial is refused, so it soon sends nothing more here.
+function closeIdleWhenQuiet(server, seen) {
+  setTimeout(() => {
+    if (requestsSeen !== seen) return closeIdleWhenQuiet(server, requestsSeen);
+    server.closeIdleConnections();
+  }, QUIET_MS);
+}
+// Sockets whose last answer said Connection: close.
+const answered = new WeakSet();
+
+// An answer written to the socket itself, for requests that never become a req/res pair.
+function refuse(socket, status, message, headers = {}) {
+  const body = Buffer.from(JSON.stringify({ error: message }) + "\n");
+  const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`);
+  socket.write(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nConnection: close\r\n`);
+  lines.push(`Content-Type: application/json\r\nContent-Length: ${body.length}\r\n`);
+  socket.end(`${lines.join("")}\r\n${body}`);
+}
+
+// Requests that Node's parser refuses never reach handle(): answer them here, in JSON too, as
+// Python's strict_http11.py answers them.
 function onClientError(err, socket) {
   // A stalled request (headersTimeout, requestTimeout) is just closed, as in Python and Go.
-  if (err.code === "ERR_HTTP_REQUEST_TIMEOUT" || !socket.writable) return socket.destroy();
-  let [status, message] = [400, "request is not valid HTTP"];
-  if (CONTENT_LENGTH_ERRORS.has(err.code)) message = "Content-Length is not valid";
-  // More than 16 KiB of headers (Node's maxHeaderSize): 431, as Python and Go answer.
-  if (err.code === "HPE_HEADER_OVERFLOW") {
-    [status, message] = [431, "request headers are too large"];
+  if (err.code === "ERR_HTTP_REQUEST_TIMEOUT" || !socket.writable || answered.has(socket)) {
+    return socket.destroy();
   }
-  const body = Buffer.from(JSON.stringify({ error: message }) + "\n");
-  socket.write(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nConnection: close\r\n`);
-  socket.end(`Content-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+  const packet = (err.rawPacket ?? Buffer.alloc(0)).toString("latin1");
+  const parts = packet.split("\r\n")[0].split(" ");
+  const [method, target, version] = parts.length === 3 ? parts : [];
+  let [status, message, headers] = [400, "request is not valid HTTP", {}];
+  if (err.code === "HPE_HEADER_OVERFLOW") {
+    [status, message] = [431, "request headers are too large"]; // beyond maxHeaderSize
+  } else if (VERSION.test(version ?? "") && !["HTTP/1.0", "HTTP/1.1"].includes(version)) {
+    [status, message] = [505, "HTTP version is not supported"]; // well-formed, not 1.0 or 1.1
+  } else if (err.code === "HPE_INVALID_METHOD" && /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(method ?? "")) {
+    // A method llhttp does not know (or in lower case: methods are case-sensitive) is still a
+    // token: the path decides 404, the method 405, as in Python and Go.
+    try {
+      route(method, (target ?? "").split("?")[0]);
+    } catch (refusal) {
+      [status, message, headers] = [refusal.status, refusal.message, refusal.headers];
+    }
+  } else if (/^transfer-encoding:/im.test(packet)) {
+    // RFC 9112 §6.1: Transfer-Encoding overrides Content-Length. Chunked is refused like any
+    // chunked body (411); another coding is not implemented (501).
+    const lines = packet.split("\r\n").filter((line) => /^transfer-encoding:/i.test(line));
+    const chunked = lines.map((line) => line.slice(line.indexOf(":") + 1).trim()).join(", ") === "chunked";
+    [status, message] = chunked
+      ? [411, "Content-Length is required"]
+      : [501, "Transfer-Encoding must be chunked"];
+  } else if (err.code === "HPE_INVALID_CONTENT_LENGTH" || err.code === "HPE_UNEXPECTED_CONTENT_LENGTH") {
+    message = "Content-Length is not valid"; // not digits, or more than one
+  }
+  refuse(socket, status, message, headers);
+}
+
+// CONNECT (a tunnel through a proxy) never reaches handle(): this server is no proxy, so the
+// target, which is no path, is not found, as Python and Go answer.
+function onConnect(req, socket) {
+  try {
+    route(req.method, req.url.split("?")[0]);
+  } catch (refusal) {
+    return refuse(socket, refusal.status, refusal.message, refusal.headers);
+  }
+}
+
+// Any Expect but 100-continue (RFC 9110 §10.1.1): 417, and the body is not read.
+function onCheckExpectation(req, res) {
+  sendJson(res, 417, { Connection: "close" }, { error: "Expect must be 100-continue" });
 }
 
 function main() {
   // The port: first argument, else $PORT, else 0 (the OS picks any free port).
   const port = Number(process.argv[2] ?? process.env.PORT ?? 0);
+  // requireHostHeader: a request with no Host in HTTP/1.1 gets Node's own 400 (RFC 9112 §3.2).
   // Node checks the timeouts below every connectionsCheckingInterval ms (30 s by default).
-  // Without requireHostHeader: false, Node answers a request with no Host with its own empty 400
-  // instead of calling handle(); Python's http.server serves such requests too (Go refuses them).
-  const options = { connectionsCheckingInterval: 1000, requireHostHeader: false };
+  const options = {
+    requireHostHeader: true,
+    maxHeaderSize: MAX_HEADER_BYTES,
+    connectionsCheckingInterval: 1000,
+  };
   const server = http.createServer(options, handle);
-  // SIGTERM (what process managers send) stops the server the way Ctrl-C does. Installed before
-  // listening: a launcher may send it the moment it reads the readiness line.
+  // SIGTERM (what process managers send) drains the server, and so does Ctrl-C: stop accepting,
+  // close idle connections at once, let requests in flight (a POST whose body is still arriving
+  // too) finish, each answer closing its connection, for up to DRAIN_TIMEOUT; then exit 0.
+  // Installed before listening: a launcher may send it the moment it reads the readiness line.
   for (const signal of ["SIGTERM", "SIGINT"]) {
     process.on(signal, () => {
-      server.close(() => process.exit(0));
-      server.closeAllConnections();
+      draining = true;
+      // Stop accepting; exit once the last connection is gone. (net's close, not http's, which
+      // would also close the idle connections at once: see closeIdleWhenQuiet.)
+      net.Server.prototype.close.call(server, () => process.exit(0));
+      closeIdleWhenQuiet(server, -1);
+      setTimeout(() => process.exit(0), DRAIN_TIMEOUT * 1000).unref();
     });
   }
-  // A slow client cannot hold a connection: 5 s for the headers, 10 s for the whole request,
-  // 30 s idle between keep-alive requests. The event loop serves other clients meanwhile.
-  server.headersTimeout = 5000;
-  server.requestTimeout = 10000;
-  server.keepAliveTimeout = 30000;
+  // A slow client cannot hold a connection: HEADER_TIMEOUT for the headers, REQUEST_TIMEOUT for
+  // the whole request, IDLE_TIMEOUT between keep-alive requests. The event loop serves other
+  // clients meanwhile.
+  server.headersTimeout = HEADER_TIMEOUT * 1000;
+  server.requestTimeout = REQUEST_TIMEOUT * 1000;
+  server.keepAliveTimeout = IDLE_TIMEOUT * 1000;
   server.on("clientError", onClientError);
+  server.on("connect", onConnect);
+  server.on("checkExpectation", onCheckExpectation);
   server.listen(port, HOST, () => {
     // Exactly one readiness line: a launcher waits for it and reads the real port from it.
     console.log(`listening on http://${HOST}:${server.address().port}`);

@@ -20,10 +20,11 @@ import threading
 import traceback
 from collections.abc import Callable
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
+
+from strict_http11 import DrainingServer, StrictRequestHandler  # servers/python/strict_http11.py
 
 # ---- Constants ----------------------------------------------------------------------------
 
@@ -35,6 +36,14 @@ MAX_EMAIL = 254
 MAX_NAME = 100
 EMAIL_PATTERN = re.compile(r"^[^@ \t\r\n]+@[^@ \t\r\n]+$")
 DIGITS = re.compile(r"[0-9]+")  # ASCII only: str.isdigit() would also take "٣" and "²"
+# HTTP/1.1 limits and deadlines, the same in the three servers (servers/README.md, "Robustness").
+MAX_HEADER_BYTES = 16384  # request line and header section together (431)
+MAX_HEADERS = 100  # header field lines (431)
+MAX_TARGET_BYTES = 8192  # request-target (414)
+HEADER_TIMEOUT = 5  # seconds from a request's first byte to the end of its headers
+REQUEST_TIMEOUT = 10  # seconds from a request's first byte to the end of its body
+IDLE_TIMEOUT = 30  # seconds a keep-alive connection may wait for its next request
+DRAIN_TIMEOUT = 10  # seconds requests in flight get to finish after SIGTERM
 ALLOW_COLLECTION = "GET, HEAD, POST"
 ALLOW_ITEM = "GET, HEAD, PATCH, DELETE"
 CREATE_TYPES = ("application/json",)
@@ -274,14 +283,15 @@ def parse_digits(text: str) -> int | None:
 
 
 def read_body(request: UsersRequestHandler) -> bytes:
-    """The request body, once its Content-Length passes the checks (400, 411, 413)."""
-    lengths = [value.strip() for value in request.headers.get_all("Content-Length", [])]
-    # Two lengths, or a length and Transfer-Encoding, let two programs on the way disagree on
-    # where the body ends (request smuggling): refuse instead of picking one.
-    if lengths and (len(lengths) > 1 or "Transfer-Encoding" in request.headers
-                    or parse_digits(lengths[0]) is None):
-        raise ApiError(400, "Content-Length is not valid")
-    if not lengths:  # chunked bodies too: refusing them keeps the three servers alike
+    """The request body, once its Content-Length passes the checks (411, 413). A Content-Length
+    that is repeated or not digits never gets here: strict_http11.py refuses it (400)."""
+    if "Transfer-Encoding" in request.headers:
+        # A chunked body, with or without Content-Length (RFC 9112 §6.3: Transfer-Encoding wins):
+        # refused, a choice that keeps the three servers alike, and the connection is closed
+        # rather than the body read to find where it ends.
+        raise ApiError(411, "Content-Length is required", {"Connection": "close"})
+    lengths = request.headers.get_all("Content-Length", [])
+    if not lengths:
         raise ApiError(411, "Content-Length is required")
     length = int(lengths[0])
     if length > MAX_BODY_BYTES:
@@ -463,12 +473,12 @@ def route(method: str, path: str, collection: dict[str, Handler] = COLLECTION_HA
     return handlers[method], user_id
 
 
-class UsersRequestHandler(BaseHTTPRequestHandler):
-    """Turns each request into one call to route() and one JSON response."""
+class UsersRequestHandler(StrictRequestHandler):
+    """Turns each request into one call to route() and one JSON response. The HTTP/1.1 parsing,
+    limits and deadlines that Go and Node get from their standard libraries are inherited."""
 
-    protocol_version = "HTTP/1.1"  # keep-alive; http.server's default, HTTP/1.0, closes each time
-    default_request_version = "HTTP/1.1"  # not HTTP/0.9, whose answers have no status line
-    timeout = 10  # seconds a socket may stay silent before its connection is closed
+    max_header_bytes, max_headers, max_target_bytes = MAX_HEADER_BYTES, MAX_HEADERS, MAX_TARGET_BYTES
+    header_timeout, request_timeout, idle_timeout = HEADER_TIMEOUT, REQUEST_TIMEOUT, IDLE_TIMEOUT
     disable_nagle_algorithm = True  # headers and body leave in two writes: send both at once
     store: MemoryStore | FileStore  # set at start-up, shared by the threads of all connections
     collection_handlers = COLLECTION_HANDLERS
@@ -483,16 +493,11 @@ class UsersRequestHandler(BaseHTTPRequestHandler):
 
     def dispatch(self) -> None:
         self.body_read = False
-        if self.headers.defects:
-            # A header line with no colon or no name: http.server would serve the request without
-            # it (and any line after it). Go and Node refuse such a request; so do we.
-            self.send_error(400, "request is not valid HTTP")
-            return
         try:
             status, headers, body = self.respond()
-            if self.body_left_unread():
+            if self.body_left_unread() and not self.skip_body(MAX_BODY_BYTES):
                 # An unread body is still in the socket, where it would pass for the next
-                # request: close the connection instead (Go and Node skip the body for us).
+                # request: read it and drop it, or if it is too large, close the connection.
                 headers = {**headers, "Connection": "close"}
             self.send_json(status, headers, body)
         except (TimeoutError, ConnectionError):  # the client went silent or away mid-request
@@ -522,6 +527,8 @@ class UsersRequestHandler(BaseHTTPRequestHandler):
 
     def send_json(self, status: int, headers: dict[str, str], body: Any) -> None:
         """Send one response; HEAD gets GET's headers, Content-Length included, and no body."""
+        if self.close_connection or self.server.draining:  # say so, as Go and Node do
+            headers = {**headers, "Connection": "close"}
         self.send_response(status)
         for name, value in headers.items():
             self.send_header(name, value)  # "Connection: close" also ends the connection
@@ -534,7 +541,7 @@ class UsersRequestHandler(BaseHTTPRequestHandler):
             self.wfile.write(data)
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        """http.server's own refusals (bad request line, headers too large) in JSON, like ours."""
+        """The refusals of strict_http11.py (bad request line, headers too large) in JSON."""
         self.send_json(code, {"Connection": "close"}, {"error": message or HTTPStatus(code).phrase})
 
     def log_message(self, format: str, *args: Any) -> None:
@@ -544,33 +551,36 @@ class UsersRequestHandler(BaseHTTPRequestHandler):
 # ---- Start-up -----------------------------------------------------------------------------
 
 
-class UsersServer(ThreadingHTTPServer):
-    """One thread per connection: a slow client holds its own thread, never the others'."""
-
-    request_queue_size = 128  # connections waiting for accept(); socketserver's 5 drops bursts
+STOP = threading.Event()  # set by SIGTERM or SIGINT
 
 
 def stop(signum: int, frame: Any) -> None:
-    raise SystemExit(0)  # leaves serve_forever(); `with server` closes the socket
+    STOP.set()
 
 
-def main() -> None:
+def main(handler: type[UsersRequestHandler] = UsersRequestHandler) -> None:
+    """Serve with handler (users_evolving.py passes its own) until SIGTERM or SIGINT."""
     # The port: first argument, else $PORT, else 0 (the OS picks any free port).
     text = sys.argv[1] if len(sys.argv) > 1 else os.environ.get("PORT") or "0"
     port = parse_digits(text)
     if port is None or port > 65535:
-        sys.exit(f"users.py: the port must be a number from 0 (any free port) to 65535, "
-                 f"not {text!r}")
-    # SIGTERM (what process managers send) stops the server the way Ctrl-C does. Installed before
+        sys.exit(f"the port must be a number from 0 (any free port) to 65535, not {text!r}")
+    # SIGTERM (what process managers send) drains the server, and so does Ctrl-C. Installed before
     # listening: a launcher may send it the moment it reads the readiness line.
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    directory = os.environ.get("USERS_STORE")
-    UsersRequestHandler.store = FileStore(directory) if directory else MemoryStore()
-    with UsersServer((HOST, port), UsersRequestHandler) as server:
-        # Exactly one readiness line: a launcher waits for it and reads the real port from it.
-        print(f"listening on http://{HOST}:{server.server_port}", flush=True)
-        server.serve_forever()
+    if not hasattr(handler, "store"):
+        directory = os.environ.get("USERS_STORE")
+        handler.store = FileStore(directory) if directory else MemoryStore()
+    server = DrainingServer((HOST, port), handler)
+    # Exactly one readiness line: a launcher waits for it and reads the real port from it.
+    print(f"listening on http://{HOST}:{server.server_port}", flush=True)
+    # serve_forever checks for shutdown every poll_interval: short, so that SIGTERM acts at once.
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    STOP.wait()
+    # Draining, like Go's Shutdown: stop accepting, close idle connections at once, let requests
+    # in flight (a POST whose body is still arriving too) finish for up to DRAIN_TIMEOUT, exit 0.
+    server.drain(DRAIN_TIMEOUT)
 
 
 if __name__ == "__main__":

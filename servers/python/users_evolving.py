@@ -26,7 +26,6 @@ ignored): every demo starts empty.
 from __future__ import annotations
 
 import os
-import signal
 import sys
 from typing import Any
 from urllib.parse import parse_qs
@@ -209,20 +208,11 @@ class EvolvingHandler(users.UsersRequestHandler):
 
 def main() -> None:
     global CHANGE
-    text = sys.argv[1] if len(sys.argv) > 1 else os.environ.get("PORT") or "0"
-    port = users.parse_digits(text)
-    if port is None or port > 65535:
-        sys.exit(f"users_evolving.py: the port must be a number from 0 (any free port) to 65535, "
-                 f"not {text!r}")
     CHANGE = sys.argv[2] if len(sys.argv) > 2 else os.environ.get("CHANGE") or "none"
     if CHANGE not in CHANGES:
         sys.exit(f"users_evolving.py: unknown change {CHANGE!r}; choose one of: {', '.join(CHANGES)}")
     EvolvingHandler.store = EvolvingStore()
-    signal.signal(signal.SIGTERM, users.stop)
-    signal.signal(signal.SIGINT, users.stop)
-    with users.UsersServer((users.HOST, port), EvolvingHandler) as server:
-        print(f"listening on http://{users.HOST}:{server.server_port}", flush=True)
-        server.serve_forever()
+    users.main(EvolvingHandler)  # v1's start-up: port, signals, draining
 
 
 if __name__ == "__main__":

@@ -39,12 +39,20 @@ import (
 // The names are those of the Python and Node files, so the three read alike (Go's own style would
 // be maxBodyBytes). 127.0.0.1, not 0.0.0.0: only programs on this machine can reach the server.
 const (
-	HOST             = "127.0.0.1"
-	MAX_BODY_BYTES   = 16384
-	DEFAULT_LIMIT    = 20
-	MAX_LIMIT        = 100
-	MAX_EMAIL        = 254
-	MAX_NAME         = 100
+	HOST           = "127.0.0.1"
+	MAX_BODY_BYTES = 16384
+	DEFAULT_LIMIT  = 20
+	MAX_LIMIT      = 100
+	MAX_EMAIL      = 254
+	MAX_NAME       = 100
+	// HTTP/1.1 limits and deadlines, the same in the three servers (servers/README.md, "Robustness").
+	MAX_HEADER_BYTES = 16384 // request line and header section together (431)
+	MAX_HEADERS      = 100   // header field lines (431)
+	MAX_TARGET_BYTES = 8192  // request-target (414)
+	HEADER_TIMEOUT   = 5     // seconds from a request's first byte to the end of its headers
+	REQUEST_TIMEOUT  = 10    // seconds from a request's first byte to the end of its body
+	IDLE_TIMEOUT     = 30    // seconds a keep-alive connection may wait for its next request
+	DRAIN_TIMEOUT    = 10    // seconds requests in flight get to finish after SIGTERM
 	ALLOW_COLLECTION = "GET, HEAD, POST"
 	ALLOW_ITEM       = "GET, HEAD, PATCH, DELETE"
 )
@@ -773,6 +781,29 @@ func route(method, path string) (handler, string, error) {
 	return h, id, nil
 }
 
+// checkFraming refuses what net/http's parser lets through and the limits it has no option for:
+// Host, field syntax, Content-Length and Transfer-Encoding it checks itself. Each answer closes.
+func checkFraming(r *http.Request) error {
+	close := map[string]string{"Connection": "close"}
+	if r.ProtoMinor > 1 { // net/http answers 505 for HTTP/2.0 and up, and takes HTTP/1.2 as 1.x
+		return ApiError{505, "HTTP version is not supported", close} // RFC 9110 §15.6.6
+	}
+	fields := 0
+	for _, values := range r.Header {
+		fields += len(values)
+	}
+	if r.Host != "" { // net/http moves Host out of r.Header
+		fields++
+	}
+	if fields > MAX_HEADERS {
+		return ApiError{431, "request headers are too large", close} // RFC 6585 §5
+	}
+	if len(r.RequestURI) > MAX_TARGET_BYTES {
+		return ApiError{414, "request target is too long", close} // RFC 9110 §15.5.15
+	}
+	return nil
+}
+
 // net/http calls this for every request its parser accepts, whatever the method or path.
 func serveHTTP(w http.ResponseWriter, r *http.Request) {
 	defer func() {
@@ -790,8 +821,13 @@ func serveHTTP(w http.ResponseWriter, r *http.Request) {
 	}()
 	// The path as sent, before percent-decoding, like Python's requestline and Node's req.url.
 	path, _, _ := strings.Cut(r.RequestURI, "?")
-	h, id, err := route(r.Method, path)
+	var h handler
+	var id string
 	var res response
+	err := checkFraming(r)
+	if err == nil {
+		h, id, err = route(r.Method, path)
+	}
 	if err == nil {
 		res, err = h(r, id)
 	}
@@ -813,7 +849,7 @@ func main() {
 	if port == "" {
 		port = "0"
 	}
-	// SIGTERM (what process managers send) stops the server the way Ctrl-C does. Installed before
+	// SIGTERM (what process managers send) drains the server, and so does Ctrl-C. Installed before
 	// listening: a launcher may send it the moment it reads the readiness line.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -826,13 +862,19 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	// A slow client cannot hold a connection: 5 s for the headers, 10 s for the whole request,
-	// 30 s idle between keep-alive requests. Other connections have their own goroutines meanwhile.
+	// A slow client cannot hold a connection: HEADER_TIMEOUT for the headers, REQUEST_TIMEOUT for
+	// the whole request, IDLE_TIMEOUT between keep-alive requests. Other connections have their
+	// own goroutines meanwhile.
 	server := &http.Server{
 		Handler:           http.HandlerFunc(serveHTTP),
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       10 * time.Second,
-		IdleTimeout:       30 * time.Second,
+		ReadHeaderTimeout: HEADER_TIMEOUT * time.Second,
+		ReadTimeout:       REQUEST_TIMEOUT * time.Second,
+		IdleTimeout:       IDLE_TIMEOUT * time.Second,
+		// net/http reads MaxHeaderBytes plus 4096 bytes of slack before it answers 431.
+		MaxHeaderBytes: MAX_HEADER_BYTES - 4096,
+		// OPTIONS * reaches serveHTTP, which answers 404 as Python and Node do, instead of
+		// net/http's own empty 200.
+		DisableGeneralOptionsHandler: true,
 	}
 	// Exactly one readiness line: a launcher waits for it and reads the real port from it.
 	fmt.Printf("listening on http://%s\n", listener.Addr())
@@ -842,8 +884,9 @@ func main() {
 		}
 	}()
 	<-ctx.Done()
-	// Finish the requests in flight, but wait no more than a second for a stalled client.
-	timeout, cancel := context.WithTimeout(context.Background(), time.Second)
+	// Draining: stop accepting, close idle connections at once, let requests in flight (a POST
+	// whose body is still arriving too) finish for up to DRAIN_TIMEOUT, then exit 0.
+	timeout, cancel := context.WithTimeout(context.Background(), DRAIN_TIMEOUT*time.Second)
 	defer cancel()
 	server.Shutdown(timeout)
 }

@@ -1,0 +1,262 @@
+"""HTTP/1.1 conformance of the three `users` servers: raw requests, most of them hostile, each sent to
+each server, each with the outcome servers/README.md ("HTTP/1.1 framing") documents, and after each
+one the proof that the server still serves a stored user.
+
+The cases come from public corpora, credited one by one in a comment:
+- RFC 9112 (HTTP/1.1) and RFC 9110 (HTTP semantics): the section whose MUST the case tests.
+- HTTP Garden (github.com/narfindustries/http-garden), TROPHIES.md, "Server Bugs" N: the payload of
+  that report (several are against CPython's http.server, llhttp or Go's net/http).
+- h11 (github.com/python-hyper/h11), h11/tests/test_io.py and test_headers.py: its rejection tests.
+- Request smuggling write-ups: James Kettle, "HTTP Desync Attacks" (PortSwigger Research, 2019) and
+  the PortSwigger Web Security Academy's request smuggling labs (CL.TE, TE.CL, TE.TE obfuscation).
+- The bugs listed in the issue "The reference servers keep every HTTP promise the workbook teaches".
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+from urllib.parse import urlsplit
+
+import pytest
+import requests
+
+from workbook import raw_request
+
+OK = 200
+# An outcome is a status for all three servers, or a dict with a status per language where a
+# standard library's parser decides otherwise (each such row is in servers/README.md).
+Outcome = int | dict[str, int]
+
+
+def case(name: str, data: bytes, outcome: Outcome) -> pytest.param:
+    return pytest.param(data, outcome, id=name)
+
+
+def get(target: bytes = b"/users?limit=1", *lines: bytes, version: bytes = b"HTTP/1.1") -> bytes:
+    """A GET with Host and the given header lines."""
+    return b"GET " + target + b" " + version + b"\r\nHost: x\r\n" + b"".join(
+        line + b"\r\n" for line in lines) + b"\r\n"
+
+
+def post(*lines: bytes, body: bytes = b"") -> bytes:
+    """A POST /users with Host, Content-Type and the given header lines, then body."""
+    return (b"POST /users HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            + b"".join(line + b"\r\n" for line in lines) + b"\r\n" + body)
+
+
+BODY = b'{"email":"smuggled@example.com","name":"Smuggled"}'
+SMUGGLED = b"GET /users/1 HTTP/1.1\r\nHost: x\r\n\r\n"
+
+CASES = [
+    # ---- the request line (RFC 9112 §3) ----
+    # RFC 9112 §3: the request line is method SP request-target SP HTTP-version.
+    case("well-formed-get", get(), OK),
+    # RFC 9112 §2.3, HTTP Garden server bug 5 ("HTTP/1.32" read as its prefix 1.3); from the issue.
+    case("version-two-minor-digits", get(version=b"HTTP/1.32"), 400),
+    # RFC 9112 §2.3: one DIGIT each side of the dot; from the issue ("HTTP/01.1").
+    case("version-leading-zero", get(version=b"HTTP/01.1"), 400),
+    # RFC 9112 §2.3: HTTP-name is case-sensitive "HTTP".
+    case("version-lower-case", get(version=b"http/1.1"), 400),
+    # HTTP Garden server bug 15: a version that is not validated.
+    case("version-with-cr", b"GET /users HTTP/\r\r1.1\r\nHost: x\r\n\r\n", 400),
+    # RFC 9110 §15.6.6: a major version the server does not support; from the issue (Node gave 200).
+    case("version-2.0", get(version=b"HTTP/2.0"), 505),
+    case("version-3.0", get(version=b"HTTP/3.0"), 505),
+    # RFC 9110 §6.2 lets a server take 1.2 as 1.1; Node's parser cannot, so all three refuse it.
+    case("version-1.2", get(version=b"HTTP/1.2"), 505),
+    # RFC 9112 §3 and Appendix C.1 (HTTP/0.9 is gone); from the issue (Python and Node gave 200).
+    case("no-version", b"GET /users\r\nHost: x\r\n\r\n", 400),
+    # h11 test_io.py test_reject_garbage_after_response_line: a fourth word on the request line.
+    case("four-words", b"GET /users HTTP/1.1 extra\r\nHost: x\r\n\r\n", 400),
+    # RFC 9112 §3: exactly one SP; Node's parser takes two (README: Node 200).
+    case("two-spaces", b"GET  /users HTTP/1.1\r\nHost: x\r\n\r\n", {"python": 400, "node": OK, "go": 400}),
+    # RFC 9112 §3: SP, not HTAB, separates the parts.
+    case("tab-separator", b"GET\t/users HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+    # RFC 9112 §3.2: no whitespace inside a request-target.
+    case("space-in-target", b"GET /us ers HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+    # HTTP Garden server bug 9: a bare LF inside the request line.
+    case("lf-in-request-line", b"GET /\nHTTP/1.1\r\nHost: x\r\n\r\n", 400),
+    # HTTP Garden server bug 6: a method that is not a token.
+    case("method-not-token", b'G=":<>(e),[T];?" /users HTTP/1.1\r\nHost: x\r\n\r\n', 400),
+    # RFC 9110 §9.1: methods are case-sensitive; from the issue (Node gave 400, the others 405).
+    case("lower-case-get", b"get /users HTTP/1.1\r\nHost: x\r\n\r\n", 405),
+    # RFC 9110 §9.1 and §15.5.6: a token method the resource does not support.
+    case("unknown-method", b"BREW /users HTTP/1.1\r\nHost: x\r\n\r\n", 405),
+    case("propfind", b"PROPFIND /users HTTP/1.1\r\nHost: x\r\n\r\n", 405),
+    case("trace", b"TRACE /users HTTP/1.1\r\nHost: x\r\n\r\n", 405),
+    case("unknown-method-unknown-path", b"FOO /nope HTTP/1.1\r\nHost: x\r\n\r\n", 404),
+    # RFC 9112 §3.2.3: authority-form is for CONNECT to a proxy; this server is none.
+    case("connect", b"CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n", 404),
+    # RFC 9112 §3.2.4: asterisk-form; from the issue (Go answered its own empty 200).
+    case("options-asterisk", b"OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n", 404),
+    # RFC 9112 §3.2.2: absolute-form is accepted; it names no path of this server.
+    case("absolute-form", b"GET http://x/users HTTP/1.1\r\nHost: x\r\n\r\n", 404),
+    # RFC 9112 §2.2: a server SHOULD ignore an empty line before the request line; Go answers 400.
+    case("leading-empty-line", b"\r\n" + get(), {"python": OK, "node": OK, "go": 400}),
+    # RFC 9110 §15.5.15: 414 over MAX_TARGET_BYTES (8192), within the header limit.
+    case("target-over-8192-bytes", get(b"/users?x=" + b"a" * 9000), 414),
+    case("target-of-8000-bytes", get(b"/users?limit=1&x=" + b"a" * 7900), OK),
+
+    # ---- Host (RFC 9112 §3.2) ----
+    # RFC 9112 §3.2: a server MUST answer 400 to HTTP/1.1 without Host; from the issue.
+    case("no-host", b"GET /users HTTP/1.1\r\n\r\n", 400),
+    # RFC 9112 §3.2: ... or with more than one Host; from the issue.
+    case("two-hosts", b"GET /users HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400),
+    # RFC 9112 §3.2: ... or with an invalid Host value; from the issue.
+    case("host-with-space", b"GET /users HTTP/1.1\r\nHost: a b\r\n\r\n", 400),
+    case("host-with-slash", b"GET /users HTTP/1.1\r\nHost: a/b\r\n\r\n", 400),
+    case("host-with-userinfo", b"GET /users HTTP/1.1\r\nHost: user@a\r\n\r\n", 400),
+    case("host-with-port", b"GET /users?limit=1 HTTP/1.1\r\nHost: a:8080\r\n\r\n", OK),
+    case("host-ipv6", b"GET /users?limit=1 HTTP/1.1\r\nHost: [::1]:8080\r\n\r\n", OK),
+    # RFC 9112 §3.2: HTTP/1.0 may leave Host out.
+    case("http-1.0-without-host", b"GET /users?limit=1 HTTP/1.0\r\n\r\n", OK),
+
+    # ---- field syntax (RFC 9112 §5, RFC 9110 §5) ----
+    # RFC 9110 §5.1, HTTP Garden server bug 14; from the issue ("X(Foo): bar" got 200 from Python).
+    case("name-not-token", get(b"/users", b"X(Foo): bar"), 400),
+    case("name-with-at", get(b"/users", b"X@Foo: bar"), 400),
+    # HTTP Garden server bug 8: a non-ASCII byte in a field name.
+    case("name-non-ascii", get(b"/users", b"\xefoo: bar"), 400),
+    # RFC 9112 §5.1: no whitespace between field name and colon (MUST 400); h11 test_readers_unusual
+    # ("foo  : line"); HTTP Garden server bug 3 ("Content-Length : 34").
+    case("space-before-colon", get(b"/users", b"X-Foo : bar"), 400),
+    case("tab-before-colon", get(b"/users", b"foo\t: line"), 400),
+    case("content-length-space-colon", post(b"Content-Length : 2", body=b"{}"), 400),
+    # HTTP Garden server bug 18, h11 test_readers_unusual (": line"): an empty field name.
+    case("empty-name", get(b"/users", b": ignored"), 400),
+    # A field line without a colon.
+    case("no-colon", get(b"/users", b"NoColonHere"), 400),
+    # RFC 9112 §2.2 (a bare CR MUST be refused or replaced), HTTP Garden server bug 13 (CPython took
+    # \r as a line end: "Visible: :/\rSmuggled: :)").
+    case("bare-cr-in-value", get(b"/users", b"Visible: :/\rSmuggled: :)"), 400),
+    # RFC 9110 §5.5, HTTP Garden server bug 2: NUL and CR in a value; from the issue.
+    case("nul-in-value", get(b"/users", b"X-Foo: b\x00ar"), 400),
+    case("control-in-value", get(b"/users", b"X-Foo: b\x01ar"), 400),
+    case("del-in-value", get(b"/users", b"X-Foo: b\x7far"), 400),
+    case("escape-in-value", get(b"/users", b"X-Foo: \x1b[31m"), 400),
+    # RFC 9110 §5.5: a field value may be empty, and may be padded with spaces and tabs.
+    case("empty-value", get(b"/users?limit=1", b"X-Empty:"), OK),
+    case("padded-value", get(b"/users?limit=1", b"X-Pad: \t value \t"), OK),
+    # RFC 9110 §5.5: HTAB and obs-text are allowed in a value.
+    case("tab-in-value", get(b"/users?limit=1", b"X-Foo: a\tb"), OK),
+    case("obs-text-in-value", get(b"/users?limit=1", b"X-Foo: caf\xe9"), OK),
+    # RFC 9112 §5.2 (obs-fold: reject or replace by SP), h11 test_readers_unusual: Python and Go
+    # replace it, Node's parser refuses it (README).
+    case("obs-fold", get(b"/users?limit=1", b"X-Foo: bar", b" baz"), {"python": OK, "node": 400, "go": OK}),
+    # HTTP Garden server bug 4, h11 test_readers_unusual ("  folded: line"): a fold before any field.
+    case("fold-before-first-field", b"GET /users HTTP/1.1\r\n\tHost: x\r\nHost: x\r\n\r\n", 400),
+    # RFC 9112 §2.2: a recipient MAY take a bare LF as a line end; Node's parser does not (README).
+    case("bare-lf-line-ends", b"GET /users?limit=1 HTTP/1.1\nHost: x\n\n",
+         {"python": OK, "node": 400, "go": OK}),
+    # RFC 6585 §5, from the issue: 431 past MAX_HEADER_BYTES (16384) or MAX_HEADERS (100).
+    case("header-of-20-kb", get(b"/users", b"X-Big: " + b"a" * 20000), 431),
+    case("header-line-of-70-kb", get(b"/users", b"X-Big: " + b"a" * 70000), 431),
+    case("150-headers", get(b"/users", *(b"X-H%d: v" % n for n in range(150))), 431),
+    case("99-headers", get(b"/users?limit=1", *(b"X-H%d: v" % n for n in range(98))), OK),
+    # RFC 9110 §10.1.1: an expectation the server cannot meet is 417; from the issue.
+    case("expect-bogus", post(b"Expect: bogus", b"Content-Length: 2", body=b"{}"), 417),
+    case("expect-on-get", get(b"/users", b"Expect: bogus"), 417),
+
+    # ---- message body framing (RFC 9112 §6) ----
+    # RFC 9112 §6.3 item 5, h11 test_headers.py: conflicting lengths.
+    case("two-content-lengths", post(b"Content-Length: 2", b"Content-Length: 3", body=b"{}"), 400),
+    # RFC 9112 §6.3: a list is refused, or merged when identical (Go merges identical repeats only).
+    case("content-length-list", post(b"Content-Length: 2, 2", body=b"{}"), 400),
+    # HTTP Garden server bug 10 (CPython and others read "+1_0" with int()).
+    case("content-length-plus-underscore", post(b"Content-Length: +1_0", body=b"{}" * 5), 400),
+    case("content-length-negative", post(b"Content-Length: -1", body=b"{}"), 400),
+    case("content-length-hex", post(b"Content-Length: 0x2", body=b"{}"), 400),
+    # HTTP Garden server bug 16 (Go read an empty length as 0).
+    case("content-length-empty", post(b"Content-Length: ", body=b"{}"), 400),
+    # llhttp test/request/invalid.md "Spaces in Content-Length".
+    case("content-length-with-space", post(b"Content-Length: 1 2", body=b"{}"), 400),
+    # Kettle, "HTTP Desync Attacks": CL.TE. RFC 9112 §6.1: Transfer-Encoding wins and the server MUST
+    # close after answering; a chunked body is refused (411), never what follows served.
+    case("cl-te", post(b"Content-Length: 6", b"Transfer-Encoding: chunked", body=b"0\r\n\r\nG"), 411),
+    # PortSwigger Academy, TE.CL.
+    case("te-cl", post(b"Transfer-Encoding: chunked", b"Content-Length: 3",
+                       body=b"8\r\nSMUGGLED\r\n0\r\n\r\n"), 411),
+    # RFC 9112 §6.1: an unknown transfer coding is 501; from the issue (Python gave 411, Node 400).
+    case("te-gzip", post(b"Transfer-Encoding: gzip", body=b""), 501),
+    # PortSwigger Academy, TE.TE obfuscation: "xchunked", a second coding, a stray value.
+    case("te-xchunked", post(b"Transfer-Encoding: xchunked", body=b"0\r\n\r\n"), 501),
+    case("te-gzip-chunked", post(b"Transfer-Encoding: gzip, chunked", body=b"0\r\n\r\n"), 501),
+    case("te-chunked-then-x", post(b"Transfer-Encoding: chunked", b"Transfer-Encoding: x",
+                                   body=b"0\r\n\r\n"), 501),
+    # HTTP Garden server bug 11: Transfer-Encoding: chunked twice.
+    case("te-chunked-twice", post(b"Transfer-Encoding: chunked", b"Transfer-Encoding: chunked",
+                                  body=b"1\r\nZ\r\n0\r\n\r\n"), 501),
+    # HTTP Garden server bug 12: \xa0 around "chunked" must not be stripped.
+    case("te-nbsp-chunked", post(b"Transfer-Encoding: \xa0chunked\xa0", body=b"0\r\n\r\n"), 501),
+    # PortSwigger Academy, TE.TE obfuscation: whitespace before the colon.
+    case("te-space-colon", post(b"Transfer-Encoding : chunked", body=b"0\r\n\r\n"), 400),
+    # A plain chunked body: the contract refuses it (411) and closes the connection.
+    case("te-chunked", post(b"Transfer-Encoding: chunked", body=b"0\r\n\r\n"), 411),
+    case("te-chunked-http-1.0", b"POST /users HTTP/1.0\r\nContent-Type: application/json\r\n"
+                                b"Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 411),
+    # RFC 9112 §6.3: no Content-Length and no Transfer-Encoding on POST is 411 (RFC 9110 §15.5.12).
+    case("post-without-length", post(body=b""), 411),
+    case("post-well-formed", post(b"Content-Length: %d" % len(BODY), body=BODY), 201),
+    # RFC 9112 §9.3 and §6.3, from the issue: a GET with a body, then a pipelined GET: the body is
+    # read (or the connection closed), never taken for the next request.
+    case("get-with-body-then-pipelined", b"GET /users/nope HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\n"
+                                         b"hello" + SMUGGLED, 404),
+]
+
+
+@pytest.fixture(scope="module")
+def stored(users_server) -> dict:
+    """A user stored before any case runs, which every case must leave served as it was."""
+    response = requests.post(users_server.url + "/users", timeout=5,
+                             json={"email": "conformance@example.com", "name": "Conformance"})
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def expected_status(outcome: Outcome, language: str) -> int:
+    return outcome if isinstance(outcome, int) else outcome[language]
+
+
+def closes(status: int, data: bytes) -> bool:
+    """Every refusal of HTTP/1.1 itself ends the connection, so what follows is never served;
+    so does the 411 of a chunked body, which is never read."""
+    return status in (400, 414, 417, 431, 501, 505) or (status == 411 and b"Transfer-Encoding" in data)
+
+
+def exchange_all(url: str, data: bytes) -> bytes:
+    """Send data on one connection and read until the server closes it."""
+    parts = urlsplit(url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=5) as sock:
+        sock.sendall(data)
+        received = b""
+        while chunk := sock.recv(65536):
+            received += chunk
+    return received
+
+
+def test_the_suite_has_at_least_60_cases():
+    assert len(CASES) >= 60
+
+
+@pytest.mark.parametrize(("data", "outcome"), CASES)
+def test_a_raw_request_gets_its_documented_answer_and_the_server_keeps_serving(users_server, stored,
+                                                                             data, outcome):
+    status = expected_status(outcome, users_server.language)
+    exchange = raw_request(users_server.url, data, timeout=5)
+    assert exchange.status == status, str(exchange)
+    if closes(status, data):
+        assert exchange.closed, str(exchange)
+    after = requests.get(f"{users_server.url}/users/{stored['id']}", timeout=5)
+    assert (after.status_code, after.json()) == (200, stored)
+
+
+def test_a_get_with_a_body_is_read_in_full_so_the_pipelined_request_is_answered(users_server, stored):
+    """RFC 9112 §6.3, from the issue (Python answered once and dropped the second request): the
+    first request's body is read, so the second request on the connection gets its own answer."""
+    first = b"GET /users/nope HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello"
+    second = f"GET /users/{stored['id']} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode()
+    received = exchange_all(users_server.url, first + second)
+    assert received.count(b"HTTP/1.1 ") == 2, received
+    assert received.startswith(b"HTTP/1.1 404 "), received
+    assert received.endswith(json.dumps(stored, separators=(",", ":"), ensure_ascii=False).encode() + b"\n")
