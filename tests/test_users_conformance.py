@@ -35,14 +35,25 @@ def case(name: str, data: bytes, outcome: Outcome) -> pytest.param:
 
 def get(target: bytes = b"/users?limit=1", *lines: bytes, version: bytes = b"HTTP/1.1") -> bytes:
     """A GET with Host and the given header lines."""
-    return b"GET " + target + b" " + version + b"\r\nHost: x\r\n" + b"".join(
-        line + b"\r\n" for line in lines) + b"\r\n"
+    return (
+        b"GET "
+        + target
+        + b" "
+        + version
+        + b"\r\nHost: x\r\n"
+        + b"".join(line + b"\r\n" for line in lines)
+        + b"\r\n"
+    )
 
 
 def post(*lines: bytes, body: bytes = b"") -> bytes:
     """A POST /users with Host, Content-Type and the given header lines, then body."""
-    return (b"POST /users HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-            + b"".join(line + b"\r\n" for line in lines) + b"\r\n" + body)
+    return (
+        b"POST /users HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        + b"".join(line + b"\r\n" for line in lines)
+        + b"\r\n"
+        + body
+    )
 
 
 BODY = b'{"email":"smuggled@example.com","name":"Smuggled"}'
@@ -97,7 +108,6 @@ CASES = [
     # RFC 9110 §15.5.15: 414 over MAX_TARGET_BYTES (8192), within the header limit.
     case("target-over-8192-bytes", get(b"/users?x=" + b"a" * 9000), 414),
     case("target-of-8000-bytes", get(b"/users?limit=1&x=" + b"a" * 7900), OK),
-
     # ---- Host (RFC 9112 §3.2) ----
     # RFC 9112 §3.2: a server MUST answer 400 to HTTP/1.1 without Host; from the issue.
     case("no-host", b"GET /users HTTP/1.1\r\n\r\n", 400),
@@ -111,7 +121,6 @@ CASES = [
     case("host-ipv6", b"GET /users?limit=1 HTTP/1.1\r\nHost: [::1]:8080\r\n\r\n", OK),
     # RFC 9112 §3.2: HTTP/1.0 may leave Host out.
     case("http-1.0-without-host", b"GET /users?limit=1 HTTP/1.0\r\n\r\n", OK),
-
     # ---- field syntax (RFC 9112 §5, RFC 9110 §5) ----
     # RFC 9110 §5.1, HTTP Garden server bug 14; from the issue ("X(Foo): bar" got 200 from Python).
     case("name-not-token", get(b"/users", b"X(Foo): bar"), 400),
@@ -147,8 +156,11 @@ CASES = [
     # HTTP Garden server bug 4, h11 test_readers_unusual ("  folded: line"): a fold before any field.
     case("fold-before-first-field", b"GET /users HTTP/1.1\r\n\tHost: x\r\nHost: x\r\n\r\n", 400),
     # RFC 9112 §2.2: a recipient MAY take a bare LF as a line end; Node's parser does not (README).
-    case("bare-lf-line-ends", b"GET /users?limit=1 HTTP/1.1\nHost: x\n\n",
-         {"python": OK, "node": 400, "go": OK}),
+    case(
+        "bare-lf-line-ends",
+        b"GET /users?limit=1 HTTP/1.1\nHost: x\n\n",
+        {"python": OK, "node": 400, "go": OK},
+    ),
     # RFC 6585 §5, from the issue: 431 past MAX_HEADER_BYTES (16384) or MAX_HEADERS (100).
     case("header-of-20-kb", get(b"/users", b"X-Big: " + b"a" * 20000), 431),
     case("header-line-of-70-kb", get(b"/users", b"X-Big: " + b"a" * 70000), 431),
@@ -157,7 +169,6 @@ CASES = [
     # RFC 9110 §10.1.1: an expectation the server cannot meet is 417; from the issue.
     case("expect-bogus", post(b"Expect: bogus", b"Content-Length: 2", body=b"{}"), 417),
     case("expect-on-get", get(b"/users", b"Expect: bogus"), 417),
-
     # ---- message body framing (RFC 9112 §6) ----
     # RFC 9112 §6.3 item 5, h11 test_headers.py: conflicting lengths.
     case("two-content-lengths", post(b"Content-Length: 2", b"Content-Length: 3", body=b"{}"), 400),
@@ -175,41 +186,60 @@ CASES = [
     # close after answering; a chunked body is refused (411), never what follows served.
     case("cl-te", post(b"Content-Length: 6", b"Transfer-Encoding: chunked", body=b"0\r\n\r\nG"), 411),
     # PortSwigger Academy, TE.CL.
-    case("te-cl", post(b"Transfer-Encoding: chunked", b"Content-Length: 3",
-                       body=b"8\r\nSMUGGLED\r\n0\r\n\r\n"), 411),
+    case(
+        "te-cl",
+        post(b"Transfer-Encoding: chunked", b"Content-Length: 3", body=b"8\r\nSMUGGLED\r\n0\r\n\r\n"),
+        411,
+    ),
     # RFC 9112 §6.1: an unknown transfer coding is 501; from the issue (Python gave 411, Node 400).
     case("te-gzip", post(b"Transfer-Encoding: gzip", body=b""), 501),
     # PortSwigger Academy, TE.TE obfuscation: "xchunked", a second coding, a stray value.
     case("te-xchunked", post(b"Transfer-Encoding: xchunked", body=b"0\r\n\r\n"), 501),
     case("te-gzip-chunked", post(b"Transfer-Encoding: gzip, chunked", body=b"0\r\n\r\n"), 501),
-    case("te-chunked-then-x", post(b"Transfer-Encoding: chunked", b"Transfer-Encoding: x",
-                                   body=b"0\r\n\r\n"), 501),
+    case(
+        "te-chunked-then-x",
+        post(b"Transfer-Encoding: chunked", b"Transfer-Encoding: x", body=b"0\r\n\r\n"),
+        501,
+    ),
     # HTTP Garden server bug 11: Transfer-Encoding: chunked twice.
-    case("te-chunked-twice", post(b"Transfer-Encoding: chunked", b"Transfer-Encoding: chunked",
-                                  body=b"1\r\nZ\r\n0\r\n\r\n"), 501),
+    case(
+        "te-chunked-twice",
+        post(b"Transfer-Encoding: chunked", b"Transfer-Encoding: chunked", body=b"1\r\nZ\r\n0\r\n\r\n"),
+        501,
+    ),
     # HTTP Garden server bug 12: \xa0 around "chunked" must not be stripped.
     case("te-nbsp-chunked", post(b"Transfer-Encoding: \xa0chunked\xa0", body=b"0\r\n\r\n"), 501),
     # PortSwigger Academy, TE.TE obfuscation: whitespace before the colon.
     case("te-space-colon", post(b"Transfer-Encoding : chunked", body=b"0\r\n\r\n"), 400),
     # A plain chunked body: the contract refuses it (411) and closes the connection.
     case("te-chunked", post(b"Transfer-Encoding: chunked", body=b"0\r\n\r\n"), 411),
-    case("te-chunked-http-1.0", b"POST /users HTTP/1.0\r\nContent-Type: application/json\r\n"
-                                b"Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 411),
+    case(
+        "te-chunked-http-1.0",
+        b"POST /users HTTP/1.0\r\nContent-Type: application/json\r\n"
+        b"Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+        411,
+    ),
     # RFC 9112 §6.3: no Content-Length and no Transfer-Encoding on POST is 411 (RFC 9110 §15.5.12).
     case("post-without-length", post(body=b""), 411),
     case("post-well-formed", post(b"Content-Length: %d" % len(BODY), body=BODY), 201),
     # RFC 9112 §9.3 and §6.3, from the issue: a GET with a body, then a pipelined GET: the body is
     # read (or the connection closed), never taken for the next request.
-    case("get-with-body-then-pipelined", b"GET /users/nope HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\n"
-                                         b"hello" + SMUGGLED, 404),
+    case(
+        "get-with-body-then-pipelined",
+        b"GET /users/nope HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello" + SMUGGLED,
+        404,
+    ),
 ]
 
 
 @pytest.fixture(scope="module")
 def stored(users_server) -> dict:
     """A user stored before any case runs, which every case must leave served as it was."""
-    response = requests.post(users_server.url + "/users", timeout=5,
-                             json={"email": "conformance@example.com", "name": "Conformance"})
+    response = requests.post(
+        users_server.url + "/users",
+        timeout=5,
+        json={"email": "conformance@example.com", "name": "Conformance"},
+    )
     assert response.status_code == 201, response.text
     return response.json()
 
@@ -240,8 +270,9 @@ def test_the_suite_has_at_least_60_cases():
 
 
 @pytest.mark.parametrize(("data", "outcome"), CASES)
-def test_a_raw_request_gets_its_documented_answer_and_the_server_keeps_serving(users_server, stored,
-                                                                             data, outcome):
+def test_a_raw_request_gets_its_documented_answer_and_the_server_keeps_serving(
+    users_server, stored, data, outcome
+):
     status = expected_status(outcome, users_server.language)
     exchange = raw_request(users_server.url, data, timeout=5)
     assert exchange.status == status, str(exchange)

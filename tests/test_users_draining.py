@@ -16,7 +16,7 @@ import time
 import requests
 
 from workbook import serve
-from workbook.balancer import balance
+from workbook.lessons.balancer import balance
 
 REPLACEMENTS = 5
 _emails = itertools.count(1)
@@ -32,8 +32,10 @@ def wait_for_exit(srv, seconds: float = 12.0) -> int | None:
 
 def test_a_post_whose_body_is_still_arriving_at_sigterm_is_answered_201(language):
     body = json.dumps({"email": "late@example.com", "name": "Late"}).encode()
-    head = (b"POST /users HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-            + f"Content-Length: {len(body)}\r\n\r\n".encode())
+    head = (
+        b"POST /users HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        + f"Content-Length: {len(body)}\r\n\r\n".encode()
+    )
     with serve(language, "users") as srv, socket.create_connection(("127.0.0.1", srv.port), 12) as sock:
         sock.sendall(head + body[:10])
         time.sleep(0.3)  # the server is reading the body now

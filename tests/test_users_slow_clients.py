@@ -53,17 +53,23 @@ def hang_ups() -> dict[str, dict[str, float]]:
     times: dict[str, dict[str, float]] = {}
     yield times
     for language, measured in times.items():
-        print(f"\n{language}: " + ", ".join(f"{what} hung up after {seconds:.1f} s"
-                                           for what, seconds in measured.items()))
+        print(
+            f"\n{language}: "
+            + ", ".join(f"{what} hung up after {seconds:.1f} s" for what, seconds in measured.items())
+        )
 
 
 def test_a_client_dripping_its_headers_is_hung_up_on_after_the_header_timeout(language, hang_ups):
     with serve(language, "users") as srv:
-        user = requests.post(srv.url + "/users", json={"email": "patient@example.com", "name": "P"},
-                             timeout=5).json()
+        user = requests.post(
+            srv.url + "/users", json={"email": "patient@example.com", "name": "P"}, timeout=5
+        ).json()
         served = []
-        waiter = threading.Thread(target=lambda: served.append(
-            (time.sleep(1), requests.get(f"{srv.url}/users/{user['id']}", timeout=5).status_code)[1]))
+        waiter = threading.Thread(
+            target=lambda: served.append(
+                (time.sleep(1), requests.get(f"{srv.url}/users/{user['id']}", timeout=5).status_code)[1]
+            )
+        )
         waiter.start()  # another client, served while the slow one drips
         seconds = drip(srv.port, b"", b"GET /users HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 100)
         waiter.join()
@@ -73,8 +79,7 @@ def test_a_client_dripping_its_headers_is_hung_up_on_after_the_header_timeout(la
 
 
 def test_a_client_dripping_its_body_is_hung_up_on_after_the_request_timeout(language, hang_ups):
-    head = (b"POST /users HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-            b"Content-Length: 100\r\n\r\n")
+    head = b"POST /users HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n"
     with serve(language, "users") as srv:
         seconds = drip(srv.port, head, b"x" * 100)
         assert requests.get(srv.url + "/users", timeout=5).status_code == 200
