@@ -113,3 +113,20 @@ def test_side_by_side_shows_the_version_and_every_header_any_server_sent(hello_s
         "body",
     ]
     assert shown.rows[-1] == ["body"] + [repr("Hello, World!\n")] * 3
+
+
+def test_a_loop_in_the_background_stops_when_asked():
+    from workbook.lessons.background import in_background
+
+    rounds = []
+
+    def loop(stopping):
+        while not stopping.wait(0.01):
+            rounds.append(1)
+
+    running = in_background(loop)
+    assert running.running()
+    while not rounds:  # the loop has gone round at least once
+        running.stopping.wait(0.01)
+    assert running.stop() is True
+    assert not running.running() and rounds

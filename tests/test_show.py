@@ -34,3 +34,22 @@ def test_source_shows_the_path_as_heading_and_the_file_as_code():
 def test_source_of_a_missing_file_says_which_path_to_give():
     with pytest.raises(FileNotFoundError, match="servers/python/hello.py"):
         source("servers/python/nope.py")
+
+
+def test_source_with_function_names_shows_only_those_functions_in_that_order():
+    shown = str(source("servers/python/counter.py", "add_one_in", "highest"))
+    assert shown.splitlines()[0] == "servers/python/counter.py: add_one_in, highest"
+    assert shown.index("def add_one_in(") < shown.index("def highest(")
+    assert "def add_one()" not in shown
+
+
+def test_source_finds_go_and_javascript_functions_up_to_their_closing_brace():
+    go = str(source("servers/go/counter/main.go", "highest")).splitlines()
+    assert go[2].startswith("func highest(") and go[-1] == "}"
+    js = str(source("servers/node/counter.js", "highest")).splitlines()
+    assert js[2].startswith("function highest(") and js[-1] == "}"
+
+
+def test_source_names_a_function_it_cannot_find():
+    with pytest.raises(ValueError, match="defines no top-level nowhere"):
+        source("servers/python/counter.py", "nowhere")

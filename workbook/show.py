@@ -2,6 +2,7 @@
 
     table([["python", 501], ["go", 200]], ["language", "DELETE /"])
     source("servers/go/hello/main.go")
+    source("servers/python/counter.py", "highest", "add_one_in")   # only these functions
 
 Each returns an object, so a notebook cell that ends with the call shows it: as HTML or Markdown in
 JupyterLab, as aligned plain text everywhere else (`print(...)`, nbval, a terminal). The output
@@ -10,6 +11,7 @@ depends only on the arguments, so a stored notebook output stays true from run t
 
 from __future__ import annotations
 
+import ast
 import html
 import re
 from collections.abc import Iterable, Sequence
@@ -79,10 +81,35 @@ def table(rows: Iterable[Sequence[object]], columns: Sequence[object]) -> Table:
     return Table(rows, columns)
 
 
-class Source:
-    """A source file shown with its path as a heading: Markdown with colouring, or plain text."""
+def _python_definitions(text: str, names: Sequence[str]) -> dict[str, str]:
+    """The source of each named top-level function or class, decorators and all."""
+    lines = text.splitlines()
+    found = {}
+    for node in ast.parse(text).body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) and node.name in names:
+            first = min([node.lineno] + [decorator.lineno for decorator in node.decorator_list])
+            found[node.name] = "\n".join(lines[first - 1 : node.end_lineno])
+    return found
 
-    def __init__(self, path: str | Path):
+
+def _braced_definitions(text: str, names: Sequence[str]) -> dict[str, str]:
+    """Go and JavaScript: from `func name(` / `function name(` to the first line that is `}`."""
+    lines = text.splitlines()
+    found = {}
+    for name in names:
+        start = re.compile(rf"^(func (\([^)]*\) )?|(async )?function ){re.escape(name)}\(")
+        for number, line in enumerate(lines):
+            if start.match(line):
+                end = next((i for i in range(number, len(lines)) if lines[i] == "}"), len(lines) - 1)
+                found[name] = "\n".join(lines[number : end + 1])
+                break
+    return found
+
+
+class Source:
+    """A source file (or some of its functions) shown with its path as a heading."""
+
+    def __init__(self, path: str | Path, *functions: str):
         full = Path(path) if Path(path).is_absolute() else ROOT / path
         if not full.is_file():
             raise FileNotFoundError(
@@ -93,6 +120,14 @@ class Source:
             full.resolve().relative_to(ROOT).as_posix() if full.resolve().is_relative_to(ROOT) else str(full)
         )
         self.text = full.read_text(encoding="utf-8")
+        if functions:
+            find = _python_definitions if full.suffix == ".py" else _braced_definitions
+            found = find(self.text, functions)
+            missing = [name for name in functions if name not in found]
+            if missing:
+                raise ValueError(f"{self.name} defines no top-level {', '.join(missing)}")
+            self.text = "\n\n".join(found[name] for name in functions) + "\n"
+            self.name += ": " + ", ".join(functions)
 
     def __str__(self) -> str:
         return f"{self.name}\n{'─' * len(self.name)}\n{self.text.rstrip()}"
@@ -110,6 +145,7 @@ class Source:
         return f"**`{self.name}`**\n\n{fence}{language}\n{self.text.rstrip()}\n{fence}\n"
 
 
-def source(path: str | Path) -> Source:
-    """Show a file of the workbook (a path relative to its root, or absolute) under its path."""
-    return Source(path)
+def source(path: str | Path, *functions: str) -> Source:
+    """Show a file of the workbook (a path relative to its root, or absolute) under its path; with
+    function names, only those functions (Python, Go, JavaScript), in the order given."""
+    return Source(path, *functions)

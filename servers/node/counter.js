@@ -35,7 +35,7 @@ function addOneIn(directory) {
   for (let n = highest(directory) + 1; ; n++) {
     try {
       // "wx": create the file, or fail if it exists. The file system decides which of two
-      // processes racing for n wins, atomically: the compare-and-swap a database gives.
+      // processes racing for n wins, atomically: create-if-absent, like a database's unique key.
       fs.closeSync(fs.openSync(path.join(directory, String(n)), "wx"));
       return n;
     } catch (err) {

@@ -39,7 +39,7 @@ def add_one_in(directory: str) -> int:
     while True:
         try:
             # O_EXCL: create the file, or fail if it exists. The file system decides which of two
-            # processes racing for n wins, atomically: the compare-and-swap a database gives.
+            # processes racing for n wins, atomically: create-if-absent, like a database's unique key.
             os.close(os.open(os.path.join(directory, str(n)), os.O_CREAT | os.O_EXCL | os.O_WRONLY))
             return n
         except FileExistsError:

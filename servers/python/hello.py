@@ -16,7 +16,7 @@ HOST = "127.0.0.1"
 
 
 class Hello(BaseHTTPRequestHandler):
-    # http.server calls do_<METHOD>; with only do_GET, every other method gets 501.
+    # http.server calls do_<METHOD>, a method named after the request's method.
     def do_GET(self):
         body = b"Hello, World!\n"
         self.send_response(200)

@@ -59,7 +59,7 @@ func highest(directory string) int {
 func addOneIn(directory string) int {
 	for n := highest(directory) + 1; ; n++ {
 		// O_EXCL: create the file, or fail if it exists. The file system decides which of two
-		// processes racing for n wins, atomically: the compare-and-swap a database gives.
+		// processes racing for n wins, atomically: create-if-absent, like a database's unique key.
 		file, err := os.OpenFile(filepath.Join(directory, strconv.Itoa(n)), os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
 		if err == nil {
 			file.Close()
