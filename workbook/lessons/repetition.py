@@ -1,6 +1,7 @@
 """Send the same request twice to a `users` server and tell what each copy did to its state (lesson 04).
 
     repeat_twice(srv.url, "DELETE")     # '204, 404: the 1st changed it'
+    create_user(srv.url)                # 'http://127.0.0.1:PORT/users/7', a user of its own
 
 RFC 9110 promises, per method, what repeating a request may do: a safe method changes nothing, an
 idempotent one changes the state once however often it is repeated. This module checks the
@@ -36,14 +37,20 @@ def snapshot(url: str) -> list[tuple[str, str]]:
     return state
 
 
+def create_user(url: str, name: str = "Probe") -> str:
+    """Create a user no other request has touched on the `users` server at `url`; its URL."""
+    created = requests.post(url + "/users", json={"email": unique_email("probe"), "name": name}, timeout=5)
+    created.raise_for_status()
+    return url + created.headers["Location"]
+
+
 def request_for(url: str, method: str) -> requests.Request:
     """The request to repeat: on a user created for this probe alone, or a new user for POST."""
     if method == "POST":
         body = {"email": unique_email("new"), "name": "New User"}
         return requests.Request("POST", url + "/users", json=body)
-    email = unique_email("probe")
-    created = requests.post(url + "/users", json={"email": email, "name": "Probe"}, timeout=5)
-    target = url + created.headers["Location"]
+    target = create_user(url)
+    email = requests.get(target, timeout=5).json()["email"]
     bodies = {"PUT": {"email": email, "name": "Put"}, "PATCH": {"name": "Patched"}}
     return requests.Request(method, target, json=bodies.get(method))
 
