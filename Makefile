@@ -11,13 +11,13 @@ SLOW_INSTALLED := $(VENV)/.installed-slow
 GO_BUILT := .build/go.stamp
 GO_SOURCES := $(wildcard servers/go/*/*.go) go.mod
 export GOTOOLCHAIN := local
-# Programs the lessons use, built from source with the Go toolchain (no root, no download of binaries):
-# Caddy, a load balancer people run in production (lesson 09); oasdiff, a breaking-change detector
-# for OpenAPI documents (lesson 07); hey, a load generator (lesson 09, make bench).
-GO_TOOLS := github.com/caddyserver/caddy/v2/cmd/caddy@v2.11.9 github.com/oasdiff/oasdiff@v1.36.0 github.com/rakyll/hey@v0.1.4
-# One stamp file per tool: its module path with every / written as + (a character Go module paths
-# never contain, so the path can be recovered exactly).
-TOOL_STAMPS := $(foreach tool,$(GO_TOOLS),.build/bin/.$(subst /,+,$(tool)))
+# Programs the lessons use, built from source with the Go toolchain (no root, no download of binaries),
+# all three in one `go build` from their own module, tools/programs (versions pinned in its go.mod):
+# Caddy, a load balancer people run in production (lessons 03, 09), with only the modules the lessons
+# use; oasdiff, a breaking-change detector for OpenAPI documents (lesson 07); hey, a load generator
+# (lesson 09, make bench).
+PROGRAMS := .build/bin/.programs
+PROGRAM_SOURCES := tools/programs/go.mod tools/programs/go.sum $(wildcard tools/programs/caddy/*.go)
 
 # Check the toolchains before any target that needs them, and stop with one line that names
 # what to install (no traceback, no half-made venv).
@@ -33,7 +33,7 @@ $(error $(TOOLCHAIN_PROBLEM))
 endif
 endif
 
-.PHONY: help setup lab test test-slow check hint watch progress bench clean
+.PHONY: help setup setup-parts lab test test-slow check hint watch progress bench clean
 
 help: ## list the targets (this)
 	@echo "HTTP servers and APIs that survive scale. Targets:"
@@ -51,12 +51,20 @@ $(GO_BUILT): $(INSTALLED) $(GO_SOURCES)
 	$(PY) -c "import sys, workbook.build as build; sys.exit(build.main(['servers']))"
 	@mkdir -p $(@D) && touch $@
 
-.build/bin/.%:
-	@echo "building $(subst +,/,$*) (once; it takes a minute or two)"
-	GOBIN=$(CURDIR)/.build/bin go install $(subst +,/,$*)
+# -ldflags="-s -w": no debug tables, which halves the link time; -buildvcs=false: a checkout owned by
+# another user (CI, containers) must not stop the build.
+$(PROGRAMS): $(PROGRAM_SOURCES)
+	@echo "building Caddy, oasdiff and hey from source (once; about a minute)"
+	cd tools/programs && go build -buildvcs=false -ldflags="-s -w" -o $(CURDIR)/.build/bin/ \
+	  ./caddy github.com/oasdiff/oasdiff github.com/rakyll/hey
 	@touch $@
 
-setup: $(INSTALLED) $(GO_BUILT) $(TOOL_STAMPS) ## create .venv, install requirements.txt, build the Go servers and tools
+# The Python packages download while the Go programs compile: both at once (-j3) on a first setup.
+setup: ## create .venv, install requirements.txt, build the Go servers and tools
+	@$(MAKE) --no-print-directory -j3 setup-parts
+
+setup-parts: $(INSTALLED) $(GO_BUILT) $(PROGRAMS)
+	@:
 
 lab: setup ## set everything up and open the lessons in JupyterLab
 	$(VENV)/bin/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root)

@@ -1,0 +1,107 @@
+"""The programs `make setup` builds from tools/programs: a Caddy with the modules the lessons use and
+no others, oasdiff and hey. A smaller Caddy is what makes the first setup fast; these tests make sure
+it still does everything a lesson asks of it."""
+
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+import requests
+import urllib3
+
+from workbook.launcher import free_port
+from workbook.paths import BUILD
+
+BIN = BUILD / "bin"
+CADDY = BIN / "caddy"
+
+# What the lessons need: a load-balancing reverse proxy with retries and health checks (03, 09),
+# Caddyfiles, and HTTPS with a certificate from Caddy's own local CA, `tls internal` (the auth lesson).
+NEEDED = [
+    "http",
+    "http.handlers.reverse_proxy",
+    "http.reverse_proxy.selection_policies.round_robin",
+    "http.reverse_proxy.selection_policies.least_conn",
+    "http.handlers.headers",
+    "caddy.adapters.caddyfile",
+    "tls",
+    "tls.issuance.internal",
+    "pki",
+    "tls.stek.standard",
+    "caddy.storage.file_system",
+]
+# Standard modules no lesson uses, left out so that a first setup compiles fewer packages.
+LEFT_OUT = [
+    "http.handlers.templates",
+    "http.handlers.tracing",
+    "http.handlers.acme_server",
+    "http.handlers.encode",
+]
+
+
+def caddy_modules() -> set[str]:
+    listed = subprocess.run([CADDY, "list-modules"], capture_output=True, text=True, timeout=30, check=True)
+    return {line.strip() for line in listed.stdout.splitlines() if line.strip()}
+
+
+def test_caddy_has_every_module_the_lessons_use():
+    assert [name for name in NEEDED if name not in caddy_modules()] == []
+
+
+def test_caddy_leaves_out_the_standard_modules_no_lesson_uses():
+    assert [name for name in LEFT_OUT if name in caddy_modules()] == []
+
+
+def wait_for_port(port: int, process: subprocess.Popen, seconds: float = 20.0) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert process.poll() is None, process.communicate()[1]
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise AssertionError(f"caddy did not listen on {port} within {seconds:g} s")
+
+
+def test_caddy_serves_https_on_loopback_with_tls_internal():
+    """A Caddyfile with `tls internal`: Caddy's local CA issues a certificate for 127.0.0.1."""
+    http_port, https_port = free_port(), free_port()
+    with tempfile.TemporaryDirectory(prefix="caddy-test-") as home:
+        caddyfile = Path(home) / "Caddyfile"
+        caddyfile.write_text(
+            "{\n\tadmin off\n\tskip_install_trust\n"  # never touch the machine's trust store
+            f"\tstorage file_system {home}\n\thttp_port {http_port}\n\thttps_port {https_port}\n}}\n"
+            f"https://127.0.0.1:{https_port} {{\n\tbind 127.0.0.1\n\ttls internal\n"
+            '\trespond "hello over TLS"\n}\n'
+        )
+        env = {"HOME": home, "XDG_DATA_HOME": home, "XDG_CONFIG_HOME": home, "PATH": "/usr/bin:/bin"}
+        caddy = subprocess.Popen(
+            [CADDY, "run", "--config", caddyfile, "--adapter", "caddyfile"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
+        try:
+            wait_for_port(https_port, caddy)
+            with pytest.warns(urllib3.exceptions.InsecureRequestWarning):
+                answer = requests.get(f"https://127.0.0.1:{https_port}/", verify=False, timeout=10)
+            root = next(Path(home).glob("pki/authorities/local/root.crt"))
+            trusted = requests.get(f"https://127.0.0.1:{https_port}/", verify=root, timeout=10)
+        finally:
+            caddy.kill()
+            caddy.communicate(timeout=10)
+    assert (answer.status_code, answer.text) == (200, "hello over TLS")
+    assert trusted.text == "hello over TLS"  # the certificate chains to Caddy's local root
+
+
+@pytest.mark.parametrize(
+    "command, prints", [(["oasdiff", "--version"], "oasdiff version"), (["hey", "-h"], "Usage: hey")]
+)
+def test_the_other_programs_run(command, prints):
+    result = subprocess.run([BIN / command[0], *command[1:]], capture_output=True, timeout=30)
+    assert prints in (result.stdout + result.stderr).decode()
