@@ -1,10 +1,10 @@
 """Fixtures shared by the test suites."""
 
-import os
 import shutil
 import uuid
 from pathlib import Path
 
+import psutil
 import pytest
 
 from workbook import LANGUAGES
@@ -29,12 +29,8 @@ def scratch() -> Path:
 def alive(pid: int) -> bool:
     """True if a process with this id exists and is not a zombie."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] != "Z"
-    except FileNotFoundError:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
         return False
 
 

@@ -3,6 +3,7 @@
     python tools/bench.py                   # startup, build, load
     python tools/bench.py load checks     # only these parts
     python tools/bench.py workflow        # fresh clone: `make setup` and `make test` wall time
+    python tools/bench.py setup           # fresh clone, empty caches: cold and warm `make setup`
 
 Each part prints one table. Numbers depend on the machine and on what else it is doing, which is
 why they are measured here, on demand, and never asserted by a test.
@@ -11,6 +12,7 @@ why they are measured here, on demand, and never asserted by a test.
 from __future__ import annotations
 
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -18,6 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import psutil
 import requests
 
 from workbook import LANGUAGES, serve, table
@@ -28,11 +31,14 @@ from workbook.unique import unique_email
 
 
 def _peak_memory_mib(pid: int) -> float:
-    """The peak resident memory of a process (VmHWM), in MiB."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+    """The peak resident memory of a process, in MiB: VmHWM on Linux (no portable API has a peak),
+    elsewhere the resident memory now, from psutil."""
+    status = Path(f"/proc/{pid}/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return psutil.Process(pid).memory_info().rss / 2**20
 
 
 def startup(runs: int = 10) -> None:
@@ -148,12 +154,71 @@ def workflow() -> None:
         clone = Path(scratch) / "workbook"
         subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True)
         for target in ("setup", "test"):
-            started = time.perf_counter()
-            done = subprocess.run(["make", target], cwd=clone, capture_output=True, text=True)
-            outcome = "ok" if done.returncode == 0 else f"failed:\n{done.stdout[-2000:]}{done.stderr[-2000:]}"
-            rows.append([f"make {target}", f"{time.perf_counter() - started:.1f} s", outcome])
+            rows.append(_timed_make(target, clone, os.environ))
     print("a fresh clone of the committed workbook")
     print(table(rows, ["command", "wall time", "result"]))
+
+
+def _timed_make(target: str, clone: Path, env: dict[str, str]) -> list[str]:
+    """Run `make target` in `clone`; a table row: the command, its wall time, ok or its output's tail."""
+    started = time.perf_counter()
+    done = subprocess.run(["make", target], cwd=clone, env=env, capture_output=True, text=True)
+    outcome = "ok" if done.returncode == 0 else f"failed:\n{done.stdout[-2000:]}{done.stderr[-2000:]}"
+    return [f"make {target}", f"{time.perf_counter() - started:.1f} s", outcome]
+
+
+def _lab_start(clone: Path, env: dict[str, str], timeout: float = 60.0) -> str:
+    """Seconds from `make lab` until JupyterLab prints its URL; JupyterLab is stopped again."""
+    started = time.perf_counter()
+    lab = subprocess.Popen(
+        ["make", "lab"],
+        cwd=clone,
+        env={**env, "BROWSER": "true"},  # no browser window: `true` is the browser
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        deadline = started + timeout
+        for line in lab.stdout:
+            if "http://127.0.0.1:" in line or "http://localhost:" in line:
+                return f"{time.perf_counter() - started:.1f} s"
+            if time.perf_counter() > deadline:
+                break
+        return "no URL printed"
+    finally:
+        os.killpg(lab.pid, signal.SIGTERM)
+        try:
+            lab.wait(15)
+        except subprocess.TimeoutExpired:
+            os.killpg(lab.pid, signal.SIGKILL)
+            lab.wait()
+
+
+def setup() -> None:
+    """A learner's first `make setup` on a machine that never built anything (empty pip, Go build
+    and Go module caches, in a temporary folder: the machine's own caches are left alone), then a
+    second fresh clone with those caches full, then a second `make lab` until JupyterLab is up."""
+    rows = []
+    with tempfile.TemporaryDirectory() as scratch:
+        caches = Path(scratch) / "caches"
+        env = {
+            **os.environ,
+            "GOCACHE": str(caches / "go-build"),
+            "GOMODCACHE": str(caches / "go-mod"),
+            "PIP_CACHE_DIR": str(caches / "pip"),
+        }
+        try:
+            for label in ("cold: empty caches", "warm: caches full"):
+                clone = Path(scratch) / label.split(":")[0]
+                subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True)
+                rows.append([label, *_timed_make("setup", clone, env)])
+            rows.append(["second start", "make lab (until JupyterLab's URL)", _lab_start(clone, env), ""])
+        finally:  # Go makes its module cache read-only; only `go clean` removes it
+            subprocess.run(["go", "clean", "-modcache"], env=env, capture_output=True)
+    print(f"a fresh clone of the committed workbook, on {os.cpu_count()} cores")
+    print(table(rows, ["caches", "command", "wall time", "result"]))
 
 
 PARTS = {
@@ -163,6 +228,7 @@ PARTS = {
     "checks": checks,
     "lessons": lessons,
     "workflow": workflow,
+    "setup": setup,
 }
 DEFAULT = ["startup", "build", "load", "checks"]
 

@@ -2,7 +2,7 @@
 
 The launcher starts one guardian per Python process and keeps a pipe to its standard input, telling
 it "+PGID START" for each server it starts and "-PGID" for each it stops. START is when the process
-began (from /proc, "0" where there is none): process ids are reused, and a server that ended on its
+began (psutil's create_time, "0" where there is none): process ids are reused, and a server that ended on its
 own may have left its number to an unrelated program by the time the guardian acts, so the
 guardian stops only a group whose leader still has the start time it was told. When the launcher's
 process ends in any way (a normal exit, an exception, a kernel restart, even SIGKILL) the pipe closes, the
@@ -11,6 +11,9 @@ own, so whatever kills the launcher's process group does not kill the guardian f
 
 It also removes temporary folders (`workbook.scratch`): "+/PATH" registers one, "-/PATH" forgets it,
 and at end-of-file, once the servers that might still write there are stopped, it removes each.
+
+It runs as a script (`python -I guardian.py`), so it imports nothing from the workbook; psutil reads
+start times the same way on Linux and macOS.
 """
 
 import os
@@ -19,13 +22,15 @@ import signal
 import sys
 import time
 
+import psutil
+
 
 def start_time(pid: int) -> str:
-    """When process `pid` started, in clock ticks since boot; "0" if unknown or not running."""
+    """When process `pid` started (seconds since the epoch, exactly as psutil reports it, so two
+    readings compare equal); "0" if unknown or not running."""
     try:
-        with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[19]
-    except (OSError, IndexError):
+        return repr(psutil.Process(pid).create_time())
+    except psutil.Error:
         return "0"
 
 
