@@ -1,5 +1,6 @@
 """Fixtures shared by the test suites."""
 
+import os
 import shutil
 import uuid
 from pathlib import Path
