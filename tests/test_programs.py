@@ -6,6 +6,7 @@ import socket
 import subprocess
 import tempfile
 import time
+import warnings
 from pathlib import Path
 
 import pytest
@@ -67,6 +68,21 @@ def wait_for_port(port: int, process: subprocess.Popen, seconds: float = 20.0) -
     raise AssertionError(f"caddy did not listen on {port} within {seconds:g} s")
 
 
+def first_answer(url: str, process: subprocess.Popen, seconds: float = 30.0) -> requests.Response:
+    """Caddy listens before its local CA has issued the certificate: retry the handshake till then."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with warnings.catch_warnings():  # verify=False is the point here: not trusted yet
+                warnings.simplefilter("ignore", urllib3.exceptions.InsecureRequestWarning)
+                return requests.get(url, verify=False, timeout=10)
+        except requests.exceptions.SSLError:
+            assert process.poll() is None, process.communicate()[1]
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
 def test_caddy_serves_https_on_loopback_with_tls_internal():
     """A Caddyfile with `tls internal`: Caddy's local CA issues a certificate for 127.0.0.1."""
     http_port, https_port = free_port(), free_port()
@@ -88,8 +104,7 @@ def test_caddy_serves_https_on_loopback_with_tls_internal():
         )
         try:
             wait_for_port(https_port, caddy)
-            with pytest.warns(urllib3.exceptions.InsecureRequestWarning):
-                answer = requests.get(f"https://127.0.0.1:{https_port}/", verify=False, timeout=10)
+            answer = first_answer(f"https://127.0.0.1:{https_port}/", caddy)
             root = next(Path(home).glob("pki/authorities/local/root.crt"))
             trusted = requests.get(f"https://127.0.0.1:{https_port}/", verify=root, timeout=10)
         finally:
