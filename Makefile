@@ -21,7 +21,7 @@ PROGRAM_SOURCES := tools/programs/go.mod tools/programs/go.sum $(wildcard tools/
 
 # Check the toolchains before any target that needs them, and stop with one line that names
 # what to install (no traceback, no half-made venv).
-NEEDS_TOOLS := setup lab test test-slow check hint watch progress bench
+NEEDS_TOOLS := setup lab test test-slow check hint watch progress starters bench
 ifneq ($(filter $(NEEDS_TOOLS),$(if $(MAKECMDGOALS),$(MAKECMDGOALS),help)),)
 TOOLCHAIN_PROBLEM := $(shell $(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
   || echo "error: Python 3.11+ is needed as $(PYTHON): install it from https://www.python.org/downloads/")
@@ -33,7 +33,7 @@ $(error $(TOOLCHAIN_PROBLEM))
 endif
 endif
 
-.PHONY: help setup setup-parts lab test test-slow check hint watch progress bench clean
+.PHONY: help setup setup-parts lab test test-slow check hint watch progress starters bench clean
 
 help: ## list the targets (this)
 	@echo "HTTP servers and APIs that survive scale. Targets:"
@@ -97,6 +97,10 @@ watch: setup ## check again whenever you save a file: make watch EX=03 IN=go
 
 progress: setup ## show which exercises pass, per language
 	@$(PY) -m workbook.grading --progress
+
+# The solutions are the source: the starters are made from them (workbook/grading/starters.py).
+starters: setup ## after changing a solution: make the starters from the solutions again
+	@$(PY) -m workbook.grading --write-starters
 
 bench: setup ## measure start-up, builds, load, checks (ONLY="lessons workflow" for others)
 	$(PY) tools/bench.py $(ONLY)

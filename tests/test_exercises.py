@@ -14,7 +14,7 @@ import pytest
 from workbook import LANGUAGES
 from workbook.grading.exercises import exercises, hints, load_checks
 from workbook.grading.runner import run
-from workbook.grading.starters import recorded_starters, untouched
+from workbook.grading.starters import generated_starters, recorded_starters, untouched
 from workbook.launcher import ENTRY_FILE
 from workbook.paths import EXERCISES, ROOT, SOLUTIONS
 
@@ -38,7 +38,7 @@ def test_untouched_starter_fails_at_least_one_check(exercise, language):
     if not untouched(exercise, language):
         message = (
             f"exercises/{exercise.name}/{language} differs from exercises/starters.sha256: "
-            "after changing a starter, run `python -m workbook.grading --record-starters`"
+            "after changing a solution, run `make starters` (it writes the starters and their fingerprints)"
         )
         if os.environ.get("CI"):
             pytest.fail(message)
@@ -76,6 +76,21 @@ def test_every_starter_has_a_recorded_fingerprint():
     assert [
         f"{e.name}/{lang}" for e in exercises() for lang in LANGUAGES if f"{e.name}/{lang}" not in recorded
     ] == []
+
+
+def test_every_committed_starter_is_made_from_its_solution():
+    differ = [
+        str(path.relative_to(ROOT))
+        for path, text in generated_starters().items()
+        if not path.exists() or path.read_text(encoding="utf-8") != text
+    ]
+    assert differ == [], "run `make starters` (the solutions are the source of the starters)"
+
+
+def test_every_starter_file_has_its_solution():
+    made = set(generated_starters())
+    starters = {p for p in EXERCISES.glob("[0-9][0-9]_*/*/*") if p.parent.name in LANGUAGES and p.is_file()}
+    assert sorted(str(p.relative_to(ROOT)) for p in starters - made) == []
 
 
 def test_solutions_mirror_exercises():

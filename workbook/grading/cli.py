@@ -13,7 +13,7 @@ from ..paths import BUILD, ROOT, SOLUTIONS
 from .exercises import Exercise, exercises, find_exercise, hints
 from .report import Report, results
 from .runner import run
-from .starters import STARTERS_RECORD, record_starters, untouched
+from .starters import STARTERS_RECORD, record_starters, untouched, write_starters
 
 USAGE = f"""usage: make check EX=NN IN=LANGUAGE      e.g. make check EX=03 IN=go
        python -m workbook.grading NN LANGUAGE [--solution]
@@ -125,6 +125,12 @@ def main(argv: list[str]) -> int:
             print(progress())
             return 0
         if argv == ["--record-starters"]:
+            record_starters()
+            print(f"wrote {STARTERS_RECORD.relative_to(ROOT)}")
+            return 0
+        if argv == ["--write-starters"]:
+            for path in write_starters():
+                print(f"wrote {path.relative_to(ROOT)}")
             record_starters()
             print(f"wrote {STARTERS_RECORD.relative_to(ROOT)}")
             return 0

@@ -1,13 +1,113 @@
-"""Is a starter untouched? Fingerprints of the starters as shipped, in exercises/starters.sha256."""
+"""Starters: made from the solutions (one source), and recognised when untouched.
+
+A solution is the source of its starter. In the solution, a region the learner writes is marked
+(the comment sign of the language, here `#`):
+
+    # BEGIN SOLUTION
+    ...the solution's lines: left out of the starter...
+    # STARTER
+    # | ...a line of the starter only (a TODO, a stub), as it is, indentation and all...
+    # END SOLUTION
+
+`make starters` writes every exercises/NN_slug/LANGUAGE/ from solutions/NN_slug/LANGUAGE/: each
+file with its marked regions replaced by their starter lines, `solutions/NN_slug` read as
+`exercises/NN_slug`, and files without markers (scaffolding) copied as they are. A test fails
+when a committed starter differs from what this produces. Then `starters.sha256` records a
+fingerprint of each untouched starter, so `make progress` can tell "not started".
+"""
 
 from __future__ import annotations
 
 import hashlib
+import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 from ..launcher import LANGUAGES
-from ..paths import EXERCISES
+from ..paths import EXERCISES, SOLUTIONS
+from ..toolchain import require
 from .exercises import Exercise, exercises
+
+COMMENT = {"python": "#", "node": "//", "go": "//"}
+
+
+class MarkerError(ValueError):
+    """A solution's markers do not nest or do not close."""
+
+
+def starter_from(solution: str, language: str, name: str) -> str:
+    """The starter's text of one solution file (see the module's docstring for the markers)."""
+    sign = COMMENT[language]
+    begin, middle, end = f"{sign} BEGIN SOLUTION", f"{sign} STARTER", f"{sign} END SOLUTION"
+    out: list[str] = []
+    state = "outside"  # outside -> solution -> starter -> outside
+    for number, line in enumerate(solution.splitlines(keepends=True), 1):
+        marker = line.strip()
+        if marker == begin and state == "outside":
+            state = "solution"
+        elif marker == middle and state == "solution":
+            state = "starter"
+        elif marker == end and state in ("solution", "starter"):
+            state = "outside"
+        elif marker in (begin, middle, end):
+            raise MarkerError(f"{name}:{number}: `{marker}` where it cannot be")
+        elif state == "outside":
+            out.append(line)
+        elif state == "starter":
+            if not re.match(re.escape(sign) + r" \|( |$)", marker):
+                raise MarkerError(f"{name}:{number}: a starter line must start with `{sign} | `")
+            out.append(line.lstrip()[len(sign) + 3 :].rstrip("\n") + "\n")
+    if state != "outside":
+        raise MarkerError(f"{name}: a `{begin}` without its `{end}`")
+    text = "".join(out).replace(f"solutions/{name}", f"exercises/{name}")
+    # Removing lines can leave a layout the linters would change (gofmt aligns a block, ruff
+    # sorts and spaces imports): the starter is written as they want it.
+    return {"go": gofmt, "python": sort_imports}.get(language, str)(text)
+
+
+def sort_imports(text: str) -> str:
+    """Python source with its imports as ruff sorts them (the linter `make test` runs)."""
+    command = [sys.executable, "-m", "ruff", "check", "--select", "I", "--fix", "--quiet"]
+    result = subprocess.run(
+        [*command, "--stdin-filename", "server.py", "-"], input=text, capture_output=True, text=True
+    )
+    return result.stdout if result.returncode == 0 and result.stdout else text
+
+
+def gofmt(text: str) -> str:
+    """Go source as gofmt writes it."""
+    require("go")
+    result = subprocess.run(["gofmt"], input=text, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise MarkerError(f"the generated Go starter does not parse:\n{result.stderr}")
+    return result.stdout
+
+
+def generated_starters() -> dict[Path, str]:
+    """Every starter file as the solutions produce it: path under exercises/ -> its text."""
+    found = {}
+    for solution_dir in sorted(SOLUTIONS.glob("[0-9][0-9]_*")):
+        for language in LANGUAGES:
+            for path in sorted((solution_dir / language).glob("*")):
+                if path.is_file():
+                    text = starter_from(path.read_text(encoding="utf-8"), language, solution_dir.name)
+                    found[EXERCISES / solution_dir.name / language / path.name] = text
+    return found
+
+
+def write_starters() -> list[Path]:
+    """Write every starter from its solution; return the files that changed."""
+    changed = []
+    for path, text in generated_starters().items():
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            shutil.copymode(SOLUTIONS / path.relative_to(EXERCISES), path)
+            changed.append(path)
+    return changed
+
 
 STARTERS_RECORD = EXERCISES / "starters.sha256"  # fingerprints of the untouched starters
 

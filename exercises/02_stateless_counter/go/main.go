@@ -24,6 +24,7 @@ import (
 )
 
 const host = "127.0.0.1"
+
 const cookieName = "visitor"
 
 // TODO: this is the state to move out of the process. Another replica has its own map, and a

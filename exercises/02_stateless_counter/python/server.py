@@ -8,14 +8,15 @@ restarts: the counts live in this process's memory. Make it stateless (the READM
 means here), then `make check EX=02 IN=python`.
 """
 
+import hashlib
+import hmac
 import json
 import os
-import secrets
 import signal
 import sys
-import threading
 from http.cookies import CookieError, SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from threading import Lock
 
 HOST = "127.0.0.1"
 COOKIE = "visitor"
@@ -24,7 +25,7 @@ COOKIE = "visitor"
 # restart starts from an empty one. Every server the check starts gets two environment variables:
 # COUNTER_SECRET (a key they all share) and COUNTER_STORE (a directory they all share).
 visits: dict[str, int] = {}  # visitor id -> visits so far
-visits_lock = threading.Lock()  # ThreadingHTTPServer runs each request in a thread of its own
+visits_lock = Lock()  # ThreadingHTTPServer runs each request in a thread of its own
 
 
 def cookie_value(header: str | None, name: str) -> str | None:
@@ -40,7 +41,7 @@ def count_visit(visitor: str | None) -> tuple[str, int]:
     """Count one visit; return the visitor's id (a new one for a new visitor) and their visits."""
     with visits_lock:
         if visitor not in visits:
-            visitor = secrets.token_hex(16)
+            visitor = os.urandom(16).hex()
         visits[visitor] = visits.get(visitor, 0) + 1
         return visitor, visits[visitor]
 

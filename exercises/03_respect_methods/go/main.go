@@ -21,6 +21,7 @@ import (
 )
 
 const host = "127.0.0.1"
+
 const allow = "GET, HEAD, PUT" // the methods /greeting supports (TODO 5)
 const maxGreetingBytes = 1000
 

@@ -12,6 +12,7 @@ import signal
 import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
 
 HOST = "127.0.0.1"
 ALLOW = "GET, HEAD, PUT"  # the methods /greeting supports (TODO 5)

@@ -1,3 +1,4 @@
+# BEGIN SOLUTION
 """Exercise 03, solved: one resource, /greeting, that answers each method the way HTTP says.
 
     python3 solutions/03_respect_methods/python/server.py [PORT]
@@ -6,6 +7,16 @@ Routing goes path first, then method, as for every resource: a path that names n
 whatever the method (there is nothing to allow), a method the resource does not support is 405
 with the list of those it does.
 """
+# STARTER
+# | """Exercise 03: one resource, /greeting, that answers each method the way HTTP says.
+# |
+# |     python3 exercises/03_respect_methods/python/server.py [PORT]
+# |
+# | GET /greeting answers the greeting, and so does every other path. Make it answer HEAD, PUT, a
+# | method it does not support and a path that does not exist the way the README asks, then
+# | `make check EX=03 IN=python`.
+# | """
+# END SOLUTION
 
 import os
 import signal
@@ -15,15 +26,24 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 HOST = "127.0.0.1"
+# BEGIN SOLUTION
 ALLOW = "GET, HEAD, PUT"  # the methods /greeting supports: what a 405 must list in Allow
+# STARTER
+# | ALLOW = "GET, HEAD, PUT"  # the methods /greeting supports (TODO 5)
+# END SOLUTION
 MAX_GREETING_BYTES = 1000
 
+# BEGIN SOLUTION
 # The resource's state: PUT replaces it.
+# STARTER
+# | # The resource's state: PUT replaces it (TODO 4).
+# END SOLUTION
 greeting = b"Hello, World!\n"
 greeting_lock = threading.Lock()  # ThreadingHTTPServer runs each request in a thread of its own
 
 
 class Greeting(BaseHTTPRequestHandler):
+    # BEGIN SOLUTION
     def route(self) -> None:
         """Every method comes here: path first (404), then method (405)."""
         # The request target is path?query; the query is input to the resource, not part of its
@@ -56,25 +76,46 @@ class Greeting(BaseHTTPRequestHandler):
             self.close_connection = True  # we did not read the body, so the connection is unusable
             return
         body = self.rfile.read(int(length))
+    # STARTER
+    # |     # http.server calls do_<METHOD>; for a method without one it answers 501 Not Implemented.
+    # |     def do_GET(self) -> None:
+    # |         # TODO 1: only /greeting exists: every other path answers 404, whatever the method.
+    # |         # TODO 2: the query string (?lang=en) is not part of the path.
+    # END SOLUTION
         with greeting_lock:
+            # BEGIN SOLUTION
             greeting = body
         # 204: done, and nothing to send back; a 204 has no body, so no Content-Length either.
         self.send_response(204)
         self.end_headers()
+            # STARTER
+            # |             body = greeting
+            # |         self.send_text(200, body)
+            # |
+            # |     # TODO 3: HEAD /greeting: GET's status and headers, Content-Length included, and no body.
+            # |     # TODO 4: PUT /greeting: the request body becomes the greeting; answer 204 No Content.
+            # |     # TODO 5: POST, DELETE, PATCH /greeting: 405 Method Not Allowed, with an Allow header.
+            # END SOLUTION
 
     def send_text(self, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
         """A text/plain response with its Content-Length and any extra headers."""
         self.send_response(status)
         self.send_header("Content-Type", "text/plain; charset=utf-8")
+        # BEGIN SOLUTION
         # For HEAD too: Content-Length says how long the GET body would be.
+        # END SOLUTION
         self.send_header("Content-Length", str(len(body)))
         for name, value in (headers or {}).items():
             self.send_header(name, value)
         self.end_headers()
+        # BEGIN SOLUTION
         # HEAD is GET without the body. http.server writes whatever we write, so we hold it back
         # here (Node and Go drop a HEAD body themselves).
         if self.command != "HEAD":
             self.wfile.write(body)
+        # STARTER
+        # |         self.wfile.write(body)
+        # END SOLUTION
 
 
 def main() -> None:

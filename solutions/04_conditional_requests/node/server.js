@@ -1,10 +1,20 @@
+// BEGIN SOLUTION
 // Exercise 04, solved: one note, /note, that a client can revalidate and update without losing changes.
+// STARTER
+// | // Exercise 04: one note, /note, that a client can revalidate and update without losing changes.
+// END SOLUTION
 //
 //     node solutions/04_conditional_requests/node/server.js [PORT]
 //
+// BEGIN SOLUTION
 // The ETag names one version of the note. A reader sends it back in If-None-Match ("I have this
 // one; send it only if it changed": 304 saves the body); a writer sends it back in If-Match
 // ("change it only if it is still this one": 412 stops a lost update).
+// STARTER
+// | // GET, HEAD and PUT /note already work, unconditionally. Give the note an ETag and honour
+// | // If-None-Match (304) and If-Match (412) the way the README asks, then
+// | // `make check EX=04 IN=node`.
+// END SOLUTION
 
 const http = require("node:http");
 
@@ -13,9 +23,14 @@ const ALLOW = "GET, HEAD, PUT";
 const MAX_NOTE_BYTES = 1000;
 
 // The resource's state. `version` goes up by one on every change, so it names the state the
+// BEGIN SOLUTION
 // note is in: the ETag is made from it.
+// STARTER
+// | // note is in: the ETag can be made from it (TODO 1).
+// END SOLUTION
 let note = Buffer.from("Water the plants.\n");
 let version = 1;
+// BEGIN SOLUTION
 
 // A strong ETag: a quoted string that changes whenever the note does. A hash of the body would do
 // as well; a version number is cheaper and never collides.
@@ -32,6 +47,7 @@ function etagMatches(header, tag, weak) {
     return value === "*" || value === tag;
   });
 }
+// END SOLUTION
 
 // A text/plain response with its Content-Length and any extra headers.
 function sendText(res, status, body, headers = {}) {
@@ -44,6 +60,7 @@ function sendText(res, status, body, headers = {}) {
 }
 
 function getNote(req, res) {
+  // BEGIN SOLUTION
   const etag = etagFor(version);
   const ifNoneMatch = req.headers["if-none-match"];
   if (ifNoneMatch !== undefined && etagMatches(ifNoneMatch, etag, true)) {
@@ -53,6 +70,12 @@ function getNote(req, res) {
     return;
   }
   sendText(res, 200, note, { ETag: etag });
+  // STARTER
+  // |   // TODO 1: send an ETag that names this version of the note.
+  // |   // TODO 2: If-None-Match naming the current ETag: 304 Not Modified, the ETag, no body.
+  // |   // TODO 3: If-None-Match compares weakly (W/"x" names "x"), and may be a list or *.
+  // |   sendText(res, 200, note);
+  // END SOLUTION
 }
 
 // PUT: the request body is the new note, all of it.
@@ -70,6 +93,7 @@ function putNote(req, res) {
     }
   });
   req.on("end", () => {
+    // BEGIN SOLUTION
     // Check and write in this one synchronous callback: Node runs no other request's code in
     // between, so no other PUT can slip in after the check (Python and Go need a lock for this).
     // Strong comparison: a weak ETag only promises "equivalent", and a writer needs "the very
@@ -79,10 +103,18 @@ function putNote(req, res) {
       sendText(res, 412, "the note has changed since you read it: GET it again\n");
       return;
     }
+    // STARTER
+    // |     // TODO 5: If-Match that does not name the current ETag: 412, and change nothing.
+    // END SOLUTION
     note = Buffer.concat(chunks);
     version += 1;
+    // BEGIN SOLUTION
     // 204 has no body, but it can carry the new ETag: the client's next If-Match, with no GET.
     res.writeHead(204, { ETag: etagFor(version) }).end();
+    // STARTER
+    // |     // TODO 4: tell the client the ETag of the version it just wrote.
+    // |     res.writeHead(204).end();
+    // END SOLUTION
   });
 }
 

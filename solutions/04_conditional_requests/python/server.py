@@ -1,3 +1,4 @@
+# BEGIN SOLUTION
 """Exercise 04, solved: one note, /note, that a client can revalidate and update without losing changes.
 
     python3 solutions/04_conditional_requests/python/server.py [PORT]
@@ -6,6 +7,16 @@ The ETag names one version of the note. A reader sends it back in If-None-Match 
 one; send it only if it changed": 304 saves the body); a writer sends it back in If-Match ("change
 it only if it is still this one": 412 stops a lost update).
 """
+# STARTER
+# | """Exercise 04: one note, /note, that a client can revalidate and update without losing changes.
+# |
+# |     python3 exercises/04_conditional_requests/python/server.py [PORT]
+# |
+# | GET, HEAD and PUT /note already work, unconditionally. Give the note an ETag and honour
+# | If-None-Match (304) and If-Match (412) the way the README asks, then
+# | `make check EX=04 IN=python`.
+# | """
+# END SOLUTION
 
 import os
 import signal
@@ -19,10 +30,15 @@ ALLOW = "GET, HEAD, PUT"
 MAX_NOTE_BYTES = 1000
 
 # The resource's state. `version` goes up by one on every change, so it names the state the
+# BEGIN SOLUTION
 # note is in: the ETag is made from it.
+# STARTER
+# | # note is in: the ETag can be made from it (TODO 1).
+# END SOLUTION
 note = b"Water the plants.\n"
 version = 1
 note_lock = threading.Lock()  # ThreadingHTTPServer runs each request in a thread of its own
+# BEGIN SOLUTION
 
 
 def etag_for(version: int) -> str:
@@ -40,6 +56,7 @@ def etag_matches(header: str, etag: str, weak: bool) -> bool:
         if tag in ("*", etag):
             return True
     return False
+# END SOLUTION
 
 
 class Note(BaseHTTPRequestHandler):
@@ -57,6 +74,7 @@ class Note(BaseHTTPRequestHandler):
     do_GET = do_HEAD = do_PUT = do_POST = do_DELETE = do_PATCH = do_OPTIONS = route
 
     def get_note(self) -> None:
+        # BEGIN SOLUTION
         with note_lock:  # the body and its ETag must come from the same version
             body, etag = note, etag_for(version)
         if_none_match = self.headers.get("If-None-Match")
@@ -68,6 +86,14 @@ class Note(BaseHTTPRequestHandler):
             self.end_headers()
             return
         self.send_text(200, body, {"ETag": etag})
+        # STARTER
+        # |         with note_lock:
+        # |             body = note
+        # |         # TODO 1: send an ETag that names this version of the note.
+        # |         # TODO 2: If-None-Match naming the current ETag: 304 Not Modified, the ETag, no body.
+        # |         # TODO 3: If-None-Match compares weakly (W/"x" names "x"), and may be a list or *.
+        # |         self.send_text(200, body)
+        # END SOLUTION
 
     def put_note(self) -> None:
         """PUT: the request body is the new note, all of it."""
@@ -81,10 +107,13 @@ class Note(BaseHTTPRequestHandler):
             self.close_connection = True  # the body was not read: the connection is unusable
             return
         body = self.rfile.read(int(length))
+        # BEGIN SOLUTION
         if_match = self.headers.get("If-Match")
         # Check and write under one lock: between a check and a write done apart, another
         # request could change the note, and its change would be lost all the same.
+        # END SOLUTION
         with note_lock:
+            # BEGIN SOLUTION
             # Strong comparison: a weak ETag only promises "equivalent", and a writer needs
             # "the very bytes I read". No If-Match at all: the client chose an unconditional PUT.
             written = None
@@ -95,8 +124,15 @@ class Note(BaseHTTPRequestHandler):
             self.send_text(412, b"the note has changed since you read it: GET it again\n")
             return
         # 204 has no body, but it can carry the new ETag: the client's next If-Match, with no GET.
+            # STARTER
+            # |             # TODO 5: If-Match that does not name the current ETag: 412, and change nothing.
+            # |             note, version = body, version + 1
+            # |         # TODO 4: tell the client the ETag of the version it just wrote.
+            # END SOLUTION
         self.send_response(204)
+        # BEGIN SOLUTION
         self.send_header("ETag", written)
+        # END SOLUTION
         self.end_headers()
 
     def send_text(self, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:

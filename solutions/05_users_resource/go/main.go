@@ -1,10 +1,20 @@
+// BEGIN SOLUTION
 // Exercise 05, solved: one user, one URL, /users/{id}, read, updated and deleted with HTTP's methods.
+// STARTER
+// | // Exercise 05: one user, one URL, /users/{id}, read, updated and deleted with HTTP's methods.
+// END SOLUTION
 //
 //	go run ./solutions/05_users_resource/go [PORT]
 //
+// BEGIN SOLUTION
 // The URL names the user, the method says what to do with it: GET reads it, PATCH changes the
 // fields the body names (JSON Merge Patch, RFC 7396), DELETE removes it. The status code says what
 // happened, in words every HTTP client already knows: 200, 204, 404, 400, 415.
+// STARTER
+// | // POST /users already creates users, and the store already keeps them. Give each user its URL,
+// | // /users/{id}, and answer GET, PATCH and DELETE on it the way the README asks, then
+// | // `make check EX=05 IN=go`.
+// END SOLUTION
 package main
 
 import (
@@ -176,8 +186,15 @@ func parseObject(body []byte) (map[string]any, error) {
 	return fields, nil
 }
 
+// BEGIN SOLUTION
 // validateUser returns the checked email and name of a POST body, or of a PATCH body when partial.
 func validateUser(fields map[string]any, partial bool) (map[string]string, error) {
+	// STARTER
+	// | // validateUser returns the checked email and name of a POST body.
+	// | // TODO 4: PATCH checks only the fields it is given: a field left out stays as it is, and null is
+	// | // 400 (both fields are required, so neither can be removed). A `partial` flag?
+	// | func validateUser(fields map[string]any) (map[string]string, error) {
+	// END SOLUTION
 	if _, ok := fields["id"]; ok {
 		return nil, errorf(400, "id is assigned by the server")
 	}
@@ -192,12 +209,16 @@ func validateUser(fields map[string]any, partial bool) (map[string]string, error
 	}
 	checked := map[string]string{}
 	for _, field := range []string{"email", "name"} {
+		// BEGIN SOLUTION
 		raw, present := fields[field]
 		if partial && !present {
 			continue // JSON Merge Patch: a field left out stays as it is
 		}
 		// Missing on POST, or null on PATCH (which in a merge patch means "remove this field"):
 		// both fields are required, so neither can be removed.
+		// STARTER
+		// | 		raw := fields[field]
+		// END SOLUTION
 		if raw == nil {
 			return nil, errorf(400, "%s is required", field)
 		}
@@ -243,7 +264,11 @@ func createUser(r *http.Request, _ string) (response, error) {
 	if err != nil {
 		return response{}, err
 	}
+	// BEGIN SOLUTION
 	valid, err := validateUser(fields, false)
+	// STARTER
+	// | 	valid, err := validateUser(fields)
+	// END SOLUTION
 	if err != nil {
 		return response{}, err
 	}
@@ -254,6 +279,7 @@ func createUser(r *http.Request, _ string) (response, error) {
 	return response{201, map[string]string{"Location": "/users/" + user.ID}, user}, nil
 }
 
+// BEGIN SOLUTION
 func getUser(r *http.Request, id string) (response, error) {
 	user, ok := store.get(id)
 	if !ok {
@@ -300,6 +326,15 @@ func deleteUser(r *http.Request, id string) (response, error) {
 	return response{status: 204}, nil // done, and nothing left to show
 }
 
+// STARTER
+// | // TODO 1: GET /users/{id}: 200 and the user (store.get); HEAD answers the same without the body.
+// | // TODO 2: no such user: 404 {"error": "user not found"}, for GET, PATCH and DELETE alike.
+// | // TODO 3: PATCH /users/{id}: JSON Merge Patch; each field in the body replaces the stored one,
+// | //         a field left out stays as it is (store.update); 200 and the whole updated user.
+// | // TODO 5: PATCH takes application/merge-patch+json or application/json; else 415.
+// | // TODO 6: DELETE /users/{id}: 204 and no body (store.delete); afterwards, GET and DELETE are 404.
+// END SOLUTION
+
 // encodeJSON returns compact JSON and a newline; SetEscapeHTML(false) keeps <, > and & as they
 // are, like Python's json.dumps and JavaScript's JSON.stringify.
 func encodeJSON(value any) []byte {
@@ -328,19 +363,33 @@ func sendJSON(w http.ResponseWriter, res response) {
 // ---- Routing ----
 
 var collectionHandlers = map[string]handler{"POST": createUser}
+
+// BEGIN SOLUTION
 var itemHandlers = map[string]handler{"GET": getUser, "HEAD": getUser, "PATCH": updateUser, "DELETE": deleteUser}
+
+// STARTER
+// |
+// | // TODO 1: the handlers of /users/{id}, by method (ALLOW_ITEM lists them for the 405).
+// END SOLUTION
 
 // route returns the handler for a request and the user id in its path: path decides 404, then 405.
 func route(method, path string) (handler, string, error) {
+	// BEGIN SOLUTION
 	segments := strings.Split(path, "/")
+	// END SOLUTION
 	var handlers map[string]handler
 	var allow, id string
 	switch {
 	case path == "/users":
 		handlers, allow = collectionHandlers, ALLOW_COLLECTION
+	// BEGIN SOLUTION
 	case len(segments) == 3 && segments[1] == "users" && segments[2] != "":
 		// One URL per user: /users/{id}. The method, not the URL, says what to do with it.
 		handlers, allow, id = itemHandlers, ALLOW_ITEM, segments[2]
+	// STARTER
+	// | 	// TODO 1: /users/{id}, where {id} is one non-empty segment: strings.Split(path, "/") is
+	// | 	// ["", "users", id].
+	// END SOLUTION
 	default:
 		return nil, "", errorf(404, "not found")
 	}

@@ -1,3 +1,4 @@
+# BEGIN SOLUTION
 """Exercise 05, solved: one user, one URL, /users/{id}, read, updated and deleted with HTTP's methods.
 
     python3 solutions/05_users_resource/python/server.py [PORT]
@@ -6,6 +7,16 @@ The URL names the user, the method says what to do with it: GET reads it, PATCH 
 fields the body names (JSON Merge Patch, RFC 7396), DELETE removes it. The status code says what
 happened, in words every HTTP client already knows: 200, 204, 404, 400, 415.
 """
+# STARTER
+# | """Exercise 05: one user, one URL, /users/{id}, read, updated and deleted with HTTP's methods.
+# |
+# |     python3 exercises/05_users_resource/python/server.py [PORT]
+# |
+# | POST /users already creates users, and the store already keeps them. Give each user its URL,
+# | /users/{id}, and answer GET, PATCH and DELETE on it the way the README asks, then
+# | `make check EX=05 IN=python`.
+# | """
+# END SOLUTION
 
 import json
 import os
@@ -126,8 +137,15 @@ def parse_object(body: bytes) -> dict[str, Any]:
     return value
 
 
+# BEGIN SOLUTION
 def validate_user(fields: dict[str, Any], partial: bool) -> dict[str, str]:
     """The checked email and name of a POST body, or of a PATCH body when partial."""
+# STARTER
+# | def validate_user(fields: dict[str, Any]) -> dict[str, str]:
+# |     """The checked email and name of a POST body."""
+# |     # TODO 4: PATCH checks only the fields it is given: a field left out stays as it is, and
+# |     # null is 400 (both fields are required, so neither can be removed). A `partial` flag?
+# END SOLUTION
     if "id" in fields:
         raise ApiError(400, "id is assigned by the server")
     unknown = sorted(set(fields) - {"email", "name"})
@@ -135,11 +153,15 @@ def validate_user(fields: dict[str, Any], partial: bool) -> dict[str, str]:
         raise ApiError(400, f"unknown field: {unknown[0]}")
     checked = {}
     for field in ("email", "name"):
+        # BEGIN SOLUTION
         if partial and field not in fields:
             continue  # JSON Merge Patch: a field left out stays as it is
+        # END SOLUTION
         value = fields.get(field)
+        # BEGIN SOLUTION
         # Missing on POST, or null on PATCH (which in a merge patch means "remove this field"):
         # both fields are required, so neither can be removed.
+        # END SOLUTION
         if value is None:
             raise ApiError(400, f"{field} is required")
         if not isinstance(value, str):
@@ -160,11 +182,16 @@ def validate_user(fields: dict[str, Any], partial: bool) -> dict[str, str]:
 def create_user(request: BaseHTTPRequestHandler, user_id: str) -> Response:
     body = read_body(request)
     check_content_type(request, ("application/json",))
+    # BEGIN SOLUTION
     fields = validate_user(parse_object(body), partial=False)
+    # STARTER
+    # |     fields = validate_user(parse_object(body))
+    # END SOLUTION
     user = store.create(fields["email"], fields["name"])
     return 201, {"Location": f"/users/{user['id']}"}, user
 
 
+# BEGIN SOLUTION
 def get_user(request: BaseHTTPRequestHandler, user_id: str) -> Response:
     user = store.get(user_id)
     if user is None:
@@ -190,6 +217,14 @@ def delete_user(request: BaseHTTPRequestHandler, user_id: str) -> Response:
     if not store.delete(user_id):
         raise ApiError(404, "user not found")  # so a second DELETE says the user is gone
     return 204, {}, None  # done, and nothing left to show
+# STARTER
+# | # TODO 1: GET /users/{id}: 200 and the user (store.get); HEAD answers the same without the body.
+# | # TODO 2: no such user: 404 {"error": "user not found"}, for GET, PATCH and DELETE alike.
+# | # TODO 3: PATCH /users/{id}: JSON Merge Patch; each field in the body replaces the stored one,
+# | #         a field left out stays as it is (store.update); 200 and the whole updated user.
+# | # TODO 5: PATCH takes application/merge-patch+json or application/json; else 415.
+# | # TODO 6: DELETE /users/{id}: 204 and no body (store.delete); afterwards, GET and DELETE are 404.
+# END SOLUTION
 
 
 def encode_json(value: Any) -> bytes:
@@ -201,9 +236,13 @@ def encode_json(value: Any) -> bytes:
 
 Handler = Callable[[BaseHTTPRequestHandler, str], Response]
 COLLECTION_HANDLERS: dict[str, Handler] = {"POST": create_user}
+# BEGIN SOLUTION
 ITEM_HANDLERS: dict[str, Handler] = {
     "GET": get_user, "HEAD": get_user, "PATCH": update_user, "DELETE": delete_user,
 }
+# STARTER
+# | # TODO 1: the handlers of /users/{id}, by method (ALLOW_ITEM lists them for the 405).
+# END SOLUTION
 
 
 def route(method: str, path: str) -> tuple[Handler, str]:
@@ -211,9 +250,13 @@ def route(method: str, path: str) -> tuple[Handler, str]:
     segments = path.split("/")
     if path == "/users":
         handlers, allow, user_id = COLLECTION_HANDLERS, ALLOW_COLLECTION, ""
+    # BEGIN SOLUTION
     elif len(segments) == 3 and segments[1] == "users" and segments[2]:
         # One URL per user: /users/{id}. The method, not the URL, says what to do with it.
         handlers, allow, user_id = ITEM_HANDLERS, ALLOW_ITEM, segments[2]
+    # STARTER
+    # |     # TODO 1: /users/{id}, where {id} is one non-empty segment: segments == ["", "users", id].
+    # END SOLUTION
     else:
         raise ApiError(404, "not found")
     if method not in handlers:

@@ -1,10 +1,19 @@
+// BEGIN SOLUTION
 // Exercise 06, solved: POST /users says exactly what it did, and exactly what was wrong.
+// STARTER
+// | // Exercise 06: POST /users says exactly what it did, and exactly what was wrong.
+// END SOLUTION
 //
 //	go run ./solutions/06_explicit_create/go [PORT]
 //
+// BEGIN SOLUTION
 // Every outcome is explicit: 201 with the user and its Location when it worked; otherwise one
 // status and one message per reason (415, 400, 409), from servers/README.md, word for word, so a
 // client can act on each one. Nothing is guessed, filled in or silently dropped.
+// STARTER
+// | // POST /users creates a user from whatever it gets, answers 200 and an id, and never says no.
+// | // Make every outcome explicit the way the README asks, then `make check EX=06 IN=go`.
+// END SOLUTION
 package main
 
 import (
@@ -19,12 +28,16 @@ import (
 	"os"
 	"os/signal"
 	"regexp"
+	// BEGIN SOLUTION
 	"slices"
+	// END SOLUTION
 	"strconv"
 	"strings"
 	"sync"
 	"syscall"
+	// BEGIN SOLUTION
 	"unicode/utf8"
+	// END SOLUTION
 )
 
 // ---- Constants ----
@@ -65,26 +78,44 @@ type User struct {
 	Name  string `json:"name"`
 }
 
+// BEGIN SOLUTION
 // MemoryStore keeps the users in memory; one user per email. net/http serves each connection on
+// STARTER
+// | // MemoryStore keeps the users in memory. net/http serves each connection on
+// END SOLUTION
 // its own goroutine, so the mutex lets one request at a time read or change the maps.
 type MemoryStore struct {
-	mu     sync.Mutex
-	users  map[string]User
+	mu    sync.Mutex
+	users map[string]User
+	// BEGIN SOLUTION
 	emails map[string]string // email -> id of the user who has it
+	// END SOLUTION
 	lastID int
 }
 
+// BEGIN SOLUTION
 // create checks and inserts under one lock: two POSTs with the same email, checked apart and then
 // inserted, would both pass the check.
+// END SOLUTION
 func (s *MemoryStore) create(email, name string) (User, error) {
+	// BEGIN SOLUTION
+	// STARTER
+	// | 	// TODO 8: one user per email: a second one is 409 {"error": "email is already in use"}.
+	// END SOLUTION
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	// BEGIN SOLUTION
 	if _, taken := s.emails[email]; taken {
 		return User{}, errorf(409, "email is already in use")
 	}
+	// END SOLUTION
 	s.lastID++
 	user := User{ID: strconv.Itoa(s.lastID), Email: email, Name: name}
+	// BEGIN SOLUTION
 	s.users[user.ID], s.emails[email] = user, user.ID
+	// STARTER
+	// | 	s.users[user.ID] = user
+	// END SOLUTION
 	return user, nil
 }
 
@@ -96,7 +127,12 @@ func (s *MemoryStore) get(id string) (User, bool) {
 	return user, ok
 }
 
+// BEGIN SOLUTION
 var store = &MemoryStore{users: map[string]User{}, emails: map[string]string{}}
+
+// STARTER
+// | var store = &MemoryStore{users: map[string]User{}}
+// END SOLUTION
 
 // ---- Validation ----
 
@@ -115,6 +151,7 @@ func readBody(r *http.Request) ([]byte, error) {
 	return body, nil
 }
 
+// BEGIN SOLUTION
 // Parameters such as "; charset=utf-8" are allowed, and media types are case-insensitive.
 func checkContentType(r *http.Request, allowed ...string) error {
 	mediaType, _, _ := strings.Cut(r.Header.Get("Content-Type"), ";")
@@ -124,10 +161,20 @@ func checkContentType(r *http.Request, allowed ...string) error {
 	return nil
 }
 
+// STARTER
+// | // TODO 3: checkContentType(r, allowed...): a Content-Type other than application/json is
+// | //         415 {"error": "Content-Type must be application/json"}.
+// END SOLUTION
+
+// BEGIN SOLUTION
 // parseObject returns the body as a JSON object, else a 400 that says which of the two it is not.
 // A map, never a struct: encoding/json matches struct fields case-insensitively and would take
 // {"EMAIL": ...} for an email, and a struct cannot tell a field left out from a null.
+// STARTER
+// | // parseObject returns the body as a JSON object; anything else counts as an empty one.
+// END SOLUTION
 func parseObject(body []byte) (map[string]any, error) {
+	// BEGIN SOLUTION
 	var value any
 	// encoding/json would silently put U+FFFD in place of invalid UTF-8: refuse it first.
 	if !utf8.Valid(body) || json.Unmarshal(body, &value) != nil {
@@ -136,12 +183,24 @@ func parseObject(body []byte) (map[string]any, error) {
 	fields, ok := value.(map[string]any)
 	if !ok {
 		return nil, errorf(400, "body must be a JSON object")
+		// STARTER
+		// | 	// TODO 4: a body that is not JSON, or JSON but not an object, is the client's mistake: 400,
+		// | 	//         with a message that says which of the two.
+		// | 	var fields map[string]any
+		// | 	if json.Unmarshal(body, &fields) != nil || fields == nil {
+		// | 		return map[string]any{}, nil
+		// END SOLUTION
 	}
 	return fields, nil
 }
 
+// BEGIN SOLUTION
 // validateUser returns the checked email and name of a POST body: the first problem, as a 400.
+// STARTER
+// | // validateUser returns the email and name of a POST body; what is not a string becomes "".
+// END SOLUTION
 func validateUser(fields map[string]any) (map[string]string, error) {
+	// BEGIN SOLUTION
 	// A field the API does not define is an error, not something to drop: a typo such as "nmae"
 	// would otherwise create a user without the name the client meant to send.
 	if _, ok := fields["id"]; ok {
@@ -180,6 +239,15 @@ func validateUser(fields map[string]any) (map[string]string, error) {
 		checked[field] = value
 	}
 	return checked, nil
+	// STARTER
+	// | 	// TODO 5: a missing field, or one that is not a string: 400, each with its own message.
+	// | 	// TODO 6: an email or a name out of bounds: 400, each with its own message.
+	// | 	// TODO 7: a field the API does not define (`id`, or a typo such as `nmae`): 400.
+	// | 	// The messages, word for word, and their order: servers/README.md.
+	// | 	email, _ := fields["email"].(string)
+	// | 	name, _ := fields["name"].(string)
+	// | 	return map[string]string{"email": email, "name": name}, nil
+	// END SOLUTION
 }
 
 // ---- Handlers ----
@@ -193,17 +261,23 @@ type response struct {
 
 type handler func(r *http.Request, id string) (response, error)
 
+// BEGIN SOLUTION
 // createUser runs one check after the other, in the order of servers/README.md, so that a request
 // with two problems always gets the same answer: the media type (415), the syntax (400), each
 // field (400), then what only the store knows, the other users (409).
+// END SOLUTION
 func createUser(r *http.Request, _ string) (response, error) {
 	body, err := readBody(r)
 	if err != nil {
 		return response{}, err
 	}
+	// BEGIN SOLUTION
 	if err := checkContentType(r, "application/json"); err != nil {
 		return response{}, err
 	}
+	// STARTER
+	// | 	// TODO 3: the Content-Type (415), before the body is parsed.
+	// END SOLUTION
 	fields, err := parseObject(body)
 	if err != nil {
 		return response{}, err
@@ -216,9 +290,15 @@ func createUser(r *http.Request, _ string) (response, error) {
 	if err != nil {
 		return response{}, err
 	}
+	// BEGIN SOLUTION
 	// 201, not 200: something new exists, and Location says where. The body is the user as
 	// stored, id included, so the client needs no second request to learn what it created.
 	return response{201, map[string]string{"Location": "/users/" + user.ID}, user}, nil
+	// STARTER
+	// | 	// TODO 1: 201 Created, and Location: /users/{id} says where the new user is.
+	// | 	// TODO 2: the body is the user as stored, all of it.
+	// | 	return response{200, nil, map[string]string{"id": user.ID}}, nil
+	// END SOLUTION
 }
 
 func getUser(r *http.Request, id string) (response, error) {

@@ -1,10 +1,19 @@
+// BEGIN SOLUTION
 // Exercise 06, solved: POST /users says exactly what it did, and exactly what was wrong.
+// STARTER
+// | // Exercise 06: POST /users says exactly what it did, and exactly what was wrong.
+// END SOLUTION
 //
 //     node solutions/06_explicit_create/node/server.js [PORT]
 //
+// BEGIN SOLUTION
 // Every outcome is explicit: 201 with the user and its Location when it worked; otherwise one
 // status and one message per reason (415, 400, 409), from servers/README.md, word for word, so a
 // client can act on each one. Nothing is guessed, filled in or silently dropped.
+// STARTER
+// | // POST /users creates a user from whatever it gets, answers 200 and an id, and never says no.
+// | // Make every outcome explicit the way the README asks, then `make check EX=06 IN=node`.
+// END SOLUTION
 
 "use strict";
 
@@ -33,21 +42,35 @@ class ApiError extends Error {
 
 // ---- Store ----
 
+// BEGIN SOLUTION
 // The users, in memory, in creation order; one user per email. Node runs one callback at a time
+// STARTER
+// | // The users, in memory, in creation order. Node runs one callback at a time
+// END SOLUTION
 // and these methods are synchronous, so two requests never interleave inside them: no lock.
 class MemoryStore {
   constructor() {
     this.users = new Map(); // id -> user; a Map iterates in creation order
+    // BEGIN SOLUTION
     this.emails = new Map(); // email -> id of the user who has it
+    // END SOLUTION
     this.lastId = 0;
   }
 
+  // BEGIN SOLUTION
   // Check and insert in one synchronous step: no other request can insert the same email between.
+  // END SOLUTION
   create(email, name) {
+    // BEGIN SOLUTION
     if (this.emails.has(email)) throw new ApiError(409, "email is already in use");
+    // STARTER
+    // |     // TODO 8: one user per email: a second one is 409 {"error": "email is already in use"}.
+    // END SOLUTION
     const user = { id: String(++this.lastId), email, name };
     this.users.set(user.id, user);
+    // BEGIN SOLUTION
     this.emails.set(email, user.id);
+    // END SOLUTION
     return user;
   }
 
@@ -72,6 +95,7 @@ async function readBody(req) {
   return Buffer.concat(chunks);
 }
 
+// BEGIN SOLUTION
 // Parameters such as "; charset=utf-8" are allowed, and media types are case-insensitive.
 function checkContentType(req, allowed) {
   const mediaType = (req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
@@ -79,26 +103,56 @@ function checkContentType(req, allowed) {
     throw new ApiError(415, `Content-Type must be ${allowed.join(" or ")}`);
   }
 }
+// STARTER
+// | // TODO 3: checkContentType(req, allowed): a Content-Type other than application/json is
+// | //         415 {"error": "Content-Type must be application/json"}.
+// END SOLUTION
 
+// BEGIN SOLUTION
 // fatal: invalid UTF-8 throws, where Buffer.toString() would silently put U+FFFD in its place.
 const UTF8 = new TextDecoder("utf-8", { fatal: true });
 
 // The body as a JSON object, else a 400 that says which of the two it is not.
+// STARTER
+// | // The body as a JSON object; anything else counts as an empty one.
+// END SOLUTION
 function parseObject(body) {
+  // BEGIN SOLUTION
+  // STARTER
+  // |   // TODO 4: a body that is not JSON, or JSON but not an object, is the client's mistake: 400,
+  // |   //         with a message that says which of the two.
+  // END SOLUTION
   let value;
   try {
+    // BEGIN SOLUTION
     value = JSON.parse(UTF8.decode(body));
+    // STARTER
+    // |     value = JSON.parse(body.toString("utf8"));
+    // END SOLUTION
   } catch {
+    // BEGIN SOLUTION
     throw new ApiError(400, "body is not valid JSON");
+    // STARTER
+    // |     return {};
+    // END SOLUTION
   }
+  // BEGIN SOLUTION
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     throw new ApiError(400, "body must be a JSON object");
   }
   return value;
+  // STARTER
+  // |   return value !== null && typeof value === "object" && !Array.isArray(value) ? value : {};
+  // END SOLUTION
 }
 
+// BEGIN SOLUTION
 // The checked email and name of a POST body: the first problem found, as a 400.
+// STARTER
+// | // The email and name of a POST body; whatever is not a string becomes an empty one.
+// END SOLUTION
 function validateUser(fields) {
+  // BEGIN SOLUTION
   // A field the API does not define is an error, not something to drop: a typo such as "nmae"
   // would otherwise create a user without the name the client meant to send.
   if (Object.hasOwn(fields, "id")) throw new ApiError(400, "id is assigned by the server");
@@ -123,23 +177,46 @@ function validateUser(fields) {
     checked[field] = value;
   }
   return checked;
+  // STARTER
+  // |   // TODO 5: a missing field, or one that is not a string: 400, each with its own message.
+  // |   // TODO 6: an email or a name out of bounds: 400, each with its own message.
+  // |   // TODO 7: a field the API does not define (`id`, or a typo such as `nmae`): 400.
+  // |   // The messages, word for word, and their order: servers/README.md.
+  // |   const { email, name } = fields;
+  // |   return {
+  // |     email: typeof email === "string" ? email : "",
+  // |     name: typeof name === "string" ? name : "",
+  // |   };
+  // END SOLUTION
 }
 
 // ---- Handlers ----
 
 // Each handler returns [status, headers, body]; body null means no body at all (204).
 
+// BEGIN SOLUTION
 // One check after the other, in the order of servers/README.md, so that a request with two
 // problems always gets the same answer: the media type (415), the syntax (400), each field (400),
 // then what only the store knows, the other users (409).
+// END SOLUTION
 async function createUser(req, id) {
   const body = await readBody(req);
+  // BEGIN SOLUTION
   checkContentType(req, ["application/json"]);
+  // STARTER
+  // |   // TODO 3: the Content-Type (415), before the body is parsed.
+  // END SOLUTION
   const fields = validateUser(parseObject(body));
   const user = store.create(fields.email, fields.name);
+  // BEGIN SOLUTION
   // 201, not 200: something new exists, and Location says where. The body is the user as stored,
   // id included, so the client needs no second request to learn what it created.
   return [201, { Location: `/users/${user.id}` }, user];
+  // STARTER
+  // |   // TODO 1: 201 Created, and Location: /users/{id} says where the new user is.
+  // |   // TODO 2: the body is the user as stored, all of it.
+  // |   return [200, {}, { id: user.id }];
+  // END SOLUTION
 }
 
 function getUser(req, id) {

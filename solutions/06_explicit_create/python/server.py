@@ -1,3 +1,4 @@
+# BEGIN SOLUTION
 """Exercise 06, solved: POST /users says exactly what it did, and exactly what was wrong.
 
     python3 solutions/06_explicit_create/python/server.py [PORT]
@@ -6,6 +7,15 @@ Every outcome is explicit: 201 with the user and its Location when it worked; ot
 status and one message per reason (415, 400, 409), from servers/README.md, word for word, so a
 client can act on each one. Nothing is guessed, filled in or silently dropped.
 """
+# STARTER
+# | """Exercise 06: POST /users says exactly what it did, and exactly what was wrong.
+# |
+# |     python3 exercises/06_explicit_create/python/server.py [PORT]
+# |
+# | POST /users creates a user from whatever it gets, answers 200 and an id, and never says no.
+# | Make every outcome explicit the way the README asks, then `make check EX=06 IN=python`.
+# | """
+# END SOLUTION
 
 import json
 import os
@@ -46,24 +56,38 @@ class ApiError(Exception):
 
 
 class MemoryStore:
+    # BEGIN SOLUTION
     """The users, in memory, in creation order; one user per email."""
+    # STARTER
+    # |     """The users, in memory, in creation order."""
+    # END SOLUTION
 
     def __init__(self) -> None:
         self.lock = threading.Lock()  # ThreadingHTTPServer runs each request in a thread of its own
         self.users: dict[str, User] = {}
+        # BEGIN SOLUTION
         self.emails: dict[str, str] = {}  # email -> id of the user who has it
+        # END SOLUTION
         self.last_id = 0
 
     def create(self, email: str, name: str) -> User:
+        # BEGIN SOLUTION
         # Check and insert under one lock: two POSTs with the same email, checked apart and then
         # inserted, would both pass the check.
+        # STARTER
+        # |         # TODO 8: one user per email: a second one is 409 {"error": "email is already in use"}.
+        # END SOLUTION
         with self.lock:
+            # BEGIN SOLUTION
             if email in self.emails:
                 raise ApiError(409, "email is already in use")
+            # END SOLUTION
             self.last_id += 1
             user = {"id": str(self.last_id), "email": email, "name": name}
             self.users[user["id"]] = user
+            # BEGIN SOLUTION
             self.emails[email] = user["id"]
+            # END SOLUTION
             return user
 
     def get(self, user_id: str) -> User | None:
@@ -87,25 +111,43 @@ def read_body(request: BaseHTTPRequestHandler) -> bytes:
     return request.rfile.read(int(length))
 
 
+# BEGIN SOLUTION
 def check_content_type(request: BaseHTTPRequestHandler, allowed: tuple[str, ...]) -> None:
     # Parameters such as "; charset=utf-8" are allowed, and media types are case-insensitive.
     media_type = request.headers.get("Content-Type", "").split(";")[0].strip().lower()
     if media_type not in allowed:
         raise ApiError(415, "Content-Type must be " + " or ".join(allowed))
+# STARTER
+# | # TODO 3: check_content_type(request, allowed): a Content-Type other than application/json is
+# | #         415 {"error": "Content-Type must be application/json"}.
+# END SOLUTION
 
 
 def parse_object(body: bytes) -> dict[str, Any]:
+    # BEGIN SOLUTION
     """The body as a JSON object, else a 400 that says which of the two it is not."""
+    # STARTER
+    # |     """The body as a JSON object; anything else counts as an empty one."""
+    # |     # TODO 4: a body that is not JSON, or JSON but not an object, is the client's mistake: 400,
+    # |     #         with a message that says which of the two.
+    # END SOLUTION
     try:
         value = json.loads(body.decode("utf-8"))
+    # BEGIN SOLUTION
     except ValueError:  # bad UTF-8 or bad JSON
         raise ApiError(400, "body is not valid JSON") from None
     if not isinstance(value, dict):
         raise ApiError(400, "body must be a JSON object")
     return value
+    # STARTER
+    # |     except ValueError:
+    # |         return {}
+    # |     return value if isinstance(value, dict) else {}
+    # END SOLUTION
 
 
 def validate_user(fields: dict[str, Any]) -> dict[str, str]:
+    # BEGIN SOLUTION
     """The checked email and name of a POST body: the first problem found, as a 400."""
     # A field the API does not define is an error, not something to drop: a typo such as
     # "nmae" would otherwise create a user without the name the client meant to send.
@@ -131,22 +173,44 @@ def validate_user(fields: dict[str, Any]) -> dict[str, str]:
             raise ApiError(400, f"name must be 1 to {MAX_NAME} characters")
         checked[field] = value
     return checked
+    # STARTER
+    # |     """The email and name of a POST body; whatever is not a string becomes an empty one."""
+    # |     # TODO 5: a missing field, or one that is not a string: 400, each with its own message.
+    # |     # TODO 6: an email or a name out of bounds: 400, each with its own message.
+    # |     # TODO 7: a field the API does not define (`id`, or a typo such as `nmae`): 400.
+    # |     # The messages, word for word, and their order: servers/README.md.
+    # |     email, name = fields.get("email"), fields.get("name")
+    # |     return {"email": email if isinstance(email, str) else "",
+    # |             "name": name if isinstance(name, str) else ""}
+    # END SOLUTION
 
 
 # ---- Handlers -----------------------------------------------------------------------------
 
 
 def create_user(request: BaseHTTPRequestHandler, user_id: str) -> Response:
+    # BEGIN SOLUTION
     # One check after the other, in the order of servers/README.md, so that a request with two
     # problems always gets the same answer: the media type (415), the syntax (400), each field
     # (400), then what only the store knows, the other users (409).
+    # END SOLUTION
     body = read_body(request)
+    # BEGIN SOLUTION
     check_content_type(request, ("application/json",))
+    # STARTER
+    # |     # TODO 3: the Content-Type (415), before the body is parsed.
+    # END SOLUTION
     fields = validate_user(parse_object(body))
     user = store.create(fields["email"], fields["name"])
+    # BEGIN SOLUTION
     # 201, not 200: something new exists, and Location says where. The body is the user as
     # stored, id included, so the client needs no second request to learn what it created.
     return 201, {"Location": f"/users/{user['id']}"}, user
+    # STARTER
+    # |     # TODO 1: 201 Created, and Location: /users/{id} says where the new user is.
+    # |     # TODO 2: the body is the user as stored, all of it.
+    # |     return 200, {}, {"id": user["id"]}
+    # END SOLUTION
 
 
 def get_user(request: BaseHTTPRequestHandler, user_id: str) -> Response:

@@ -1,12 +1,22 @@
+// BEGIN SOLUTION
 // Exercise 07, solved: the `users` API grows a `nickname` and renames `name`, and v1 clients never notice.
+// STARTER
+// | // Exercise 07: the `users` API, v1, to evolve without breaking the clients that rely on it.
+// END SOLUTION
 //
 //     node solutions/07_evolve_without_breaking/node/server.js [PORT]
 //
+// BEGIN SOLUTION
 // Every change here only adds: a field in responses (which a tolerant v1 reader ignores), an
 // optional field in requests (whose default keeps v1's meaning), a second name for a field (the old
 // one stays, in requests and responses). Nothing v1 sent is refused, nothing v1 read is gone or
 // changes type. The old name is announced as deprecated (RFC 9745), so that clients can move before
 // it goes, and the server can learn, from who still sends it, when it may go.
+// STARTER
+// | // This is v1 (servers/README.md, without ETags), and a v1 client is deployed against it. Add what
+// | // the product needs, a `nickname` and `full_name` in place of `name`, the way the README asks, so
+// | // that every v1 contract test still passes; then `make check EX=07 IN=node`.
+// END SOLUTION
 
 "use strict";
 
@@ -20,10 +30,13 @@ const DEFAULT_LIMIT = 20;
 const MAX_LIMIT = 100;
 const MAX_EMAIL = 254;
 const MAX_NAME = 100;
+// BEGIN SOLUTION
 const MAX_NICKNAME = 50;
+// END SOLUTION
 const EMAIL_PATTERN = /^[^@ \t\r\n]+@[^@ \t\r\n]+$/;
 const ALLOW_COLLECTION = "GET, HEAD, POST";
 const ALLOW_ITEM = "GET, HEAD, PATCH, DELETE";
+// BEGIN SOLUTION
 // RFC 9745: Deprecation is a date, @ and seconds since 1970 (here 2026-01-01T00:00:00Z): since
 // when `name` is deprecated. RFC 8594: Sunset is the HTTP-date after which it may stop working.
 // The Link with rel="deprecation" points to the page that says what replaces it.
@@ -32,6 +45,7 @@ const DEPRECATION = {
   Sunset: "Wed, 30 Jun 2027 23:59:59 GMT",
   Link: '<https://example.com/docs/users-api/deprecations>; rel="deprecation"',
 };
+// END SOLUTION
 
 // ---- Errors ----
 
@@ -55,10 +69,19 @@ class MemoryStore {
     this.lastId = 0;
   }
 
+  // BEGIN SOLUTION
   // A user is {id, email, name, nickname}: name as v1 stored it; nickname a string or null.
   create(email, name, nickname) {
+  // STARTER
+  // |   // TODO 2: a user also has a `nickname`, null unless the client gives one: store it too.
+  // |   create(email, name) {
+  // END SOLUTION
     if (this.emails.has(email)) throw new ApiError(409, "email is already in use");
+    // BEGIN SOLUTION
     const user = { id: String(++this.lastId), email, name, nickname };
+    // STARTER
+    // |     const user = { id: String(++this.lastId), email, name };
+    // END SOLUTION
     this.users.set(user.id, user);
     this.emails.set(email, user.id);
     return user;
@@ -142,12 +165,26 @@ function parseObject(body) {
   return value;
 }
 
+// BEGIN SOLUTION
 // The checked email, name and nickname of a POST body, or of a PATCH body when partial.
+// STARTER
+// | // The checked email and name of a POST body, or of a PATCH body when partial.
+// | // TODO 3: `nickname` is optional: null or a string of 1 to 50 characters, else 400
+// | //         "nickname must be null or 1 to 50 characters". Left out of a POST: null.
+// | // TODO 4: in a PATCH, a nickname replaces the stored one, and null removes it.
+// | // TODO 6: `full_name` is accepted in place of `name` (or beside it, if both are the same:
+// | //         else 400 "name and full_name must be the same").
+// END SOLUTION
 function validateUser(fields, partial) {
   if (Object.hasOwn(fields, "id")) throw new ApiError(400, "id is assigned by the server");
+  // BEGIN SOLUTION
   const known = ["email", "name", "full_name", "nickname"];
   const unknown = Object.keys(fields).filter((key) => !known.includes(key)).sort();
+  // STARTER
+  // |   const unknown = Object.keys(fields).filter((key) => key !== "email" && key !== "name").sort();
+  // END SOLUTION
   if (unknown.length > 0) throw new ApiError(400, `unknown field: ${unknown[0]}`);
+  // BEGIN SOLUTION
   fields = { ...fields }; // a copy: full_name is folded into name below
   if (Object.hasOwn(fields, "full_name")) {
     // Two names for one field: either is accepted, and both if they agree. One stored value, so
@@ -159,6 +196,7 @@ function validateUser(fields, partial) {
     }
     fields.name = fullName;
   }
+  // END SOLUTION
   const checked = {};
   for (const field of ["email", "name"]) {
     if (partial && !Object.hasOwn(fields, field)) continue; // JSON Merge Patch: left out, kept
@@ -178,6 +216,7 @@ function validateUser(fields, partial) {
       throw new ApiError(400, `name must be 1 to ${MAX_NAME} characters`);
     }
     checked[field] = value;
+  // BEGIN SOLUTION
   }
   // Optional, so a v1 client that never sends it still creates valid users: left out of a POST
   // it is null, the value that means what v1 meant (no nickname). In a PATCH, null removes it.
@@ -190,6 +229,7 @@ function validateUser(fields, partial) {
       }
     }
     checked.nickname = nickname;
+  // END SOLUTION
   }
   return checked;
 }
@@ -215,14 +255,25 @@ function parseCursor(raw) {
 
 // Each handler returns [status, headers, body]; body null means no body at all (204).
 
+// BEGIN SOLUTION
 // A stored user as the API sends it: v1's three fields first, then what was added. `name` stays
 // where v1 clients read it; `full_name` is the same value under its new name, and `nickname` is
 // always there (null when unset), so a new client never has to guess.
+// STARTER
+// | // A stored user as the API sends it.
+// | // TODO 5: every user the API sends carries `full_name` (the same as `name`) and `nickname`;
+// | //         `name` stays, where v1 clients read it.
+// END SOLUTION
 function present(user) {
+  // BEGIN SOLUTION
   const { id, email, name, nickname } = user;
   return { id, email, name, full_name: name, nickname };
+  // STARTER
+  // |   return user;
+  // END SOLUTION
 }
 
+// BEGIN SOLUTION
 // The headers of a response that carries users, plus the deprecation notice for `name`. RFC 9745
 // speaks of the resource: every response that carries `name` carries the notice. Two Links (next
 // page, deprecation) are one header, a comma-separated list.
@@ -230,13 +281,22 @@ function announce(headers) {
   const links = [headers.Link, DEPRECATION.Link].filter(Boolean);
   return { ...headers, ...DEPRECATION, Link: links.join(", ") };
 }
+// STARTER
+// | // TODO 7: every response that carries users announces that `name` is deprecated:
+// | //         Deprecation: @1767225600 (RFC 9745), and Sunset and a Link to the docs if you like.
+// END SOLUTION
 
 async function createUser(req, id) {
   const body = await readBody(req);
   checkContentType(req, ["application/json"]);
   const fields = validateUser(parseObject(body), false);
+  // BEGIN SOLUTION
   const user = store.create(fields.email, fields.name, fields.nickname);
   return [201, announce({ Location: `/users/${user.id}` }), present(user)];
+  // STARTER
+  // |   const user = store.create(fields.email, fields.name);
+  // |   return [201, { Location: `/users/${user.id}` }, present(user)];
+  // END SOLUTION
 }
 
 function listUsers(req, id) {
@@ -251,14 +311,22 @@ function listUsers(req, id) {
     nextCursor = page[page.length - 1].id; // the cursor is the id of the last user on the page
     headers.Link = `</users?limit=${limit}&cursor=${nextCursor}>; rel="next"`;
   }
+  // BEGIN SOLUTION
   return [200, announce(headers), { users: page.map(present), next_cursor: nextCursor }];
+  // STARTER
+  // |   return [200, headers, { users: page.map(present), next_cursor: nextCursor }];
+  // END SOLUTION
 }
 
 function getUser(req, id) {
   const user = store.get(id);
   // The path names no user: 404, with a message that says which kind of thing is missing.
   if (user === undefined) throw new ApiError(404, "user not found");
+  // BEGIN SOLUTION
   return [200, announce({}), present(user)];
+  // STARTER
+  // |   return [200, {}, present(user)];
+  // END SOLUTION
 }
 
 async function updateUser(req, id) {
@@ -269,7 +337,11 @@ async function updateUser(req, id) {
   const changes = validateUser(parseObject(body), true);
   const user = store.update(id, changes);
   if (user === undefined) throw new ApiError(404, "user not found"); // deleted meanwhile
+  // BEGIN SOLUTION
   return [200, announce({}), present(user)]; // the whole user as it is now: no second GET needed
+  // STARTER
+  // |   return [200, {}, present(user)]; // the whole user as it is now: no second GET needed
+  // END SOLUTION
 }
 
 function deleteUser(req, id) {

@@ -1,3 +1,4 @@
+# BEGIN SOLUTION
 """Exercise 07, solved: the `users` API grows a `nickname` and renames `name`, and v1 clients never notice.
 
     python3 solutions/07_evolve_without_breaking/python/server.py [PORT]
@@ -8,6 +9,16 @@ one stays, in requests and responses). Nothing v1 sent is refused, nothing v1 re
 changes type. The old name is announced as deprecated (RFC 9745), so that clients can move before
 it goes, and the server can learn, from who still sends it, when it may go.
 """
+# STARTER
+# | """Exercise 07: the `users` API, v1, to evolve without breaking the clients that rely on it.
+# |
+# |     python3 exercises/07_evolve_without_breaking/python/server.py [PORT]
+# |
+# | This is v1 (servers/README.md, without ETags), and a v1 client is deployed against it. Add what
+# | the product needs, a `nickname` and `full_name` in place of `name`, the way the README asks, so
+# | that every v1 contract test still passes; then `make check EX=07 IN=python`.
+# | """
+# END SOLUTION
 
 import json
 import os
@@ -29,11 +40,14 @@ DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
 MAX_EMAIL = 254
 MAX_NAME = 100
+# BEGIN SOLUTION
 MAX_NICKNAME = 50
+# END SOLUTION
 EMAIL_PATTERN = re.compile(r"^[^@ \t\r\n]+@[^@ \t\r\n]+$")
 ALLOW_COLLECTION = "GET, HEAD, POST"
 ALLOW_ITEM = "GET, HEAD, PATCH, DELETE"
 
+# BEGIN SOLUTION
 # RFC 9745: Deprecation is a date, @ and seconds since 1970 (here 2026-01-01T00:00:00Z): since
 # when `name` is deprecated. RFC 8594: Sunset is the HTTP-date after which it may stop working.
 # The Link with rel="deprecation" points to the page that says what replaces it.
@@ -44,6 +58,9 @@ DEPRECATION = {
 }
 
 User = dict[str, Any]  # {"id", "email", "name", "nickname"}: name as v1 stored it; nickname or None
+# STARTER
+# | User = dict[str, str]  # {"id": ..., "email": ..., "name": ...}, keys in this order
+# END SOLUTION
 Response = tuple[int, dict[str, str], Any]  # status, extra headers, JSON body (None: no body)
 
 # ---- Errors -------------------------------------------------------------------------------
@@ -69,12 +86,21 @@ class MemoryStore:
         self.emails: dict[str, str] = {}  # email -> id of the user who has it
         self.last_id = 0
 
+    # BEGIN SOLUTION
     def create(self, email: str, name: str, nickname: str | None) -> User:
+    # STARTER
+    # |     # TODO 2: a user also has a `nickname`, null unless the client gives one: store it too.
+    # |     def create(self, email: str, name: str) -> User:
+    # END SOLUTION
         with self.lock:
             if email in self.emails:
                 raise ApiError(409, "email is already in use")
             self.last_id += 1
+            # BEGIN SOLUTION
             user = {"id": str(self.last_id), "email": email, "name": name, "nickname": nickname}
+            # STARTER
+            # |             user = {"id": str(self.last_id), "email": email, "name": name}
+            # END SOLUTION
             self.users[user["id"]] = user
             self.emails[email] = user["id"]
             return user
@@ -89,7 +115,11 @@ class MemoryStore:
             users = [user for key, user in self.users.items() if int(key) > after_id]
         return users[:limit]
 
+    # BEGIN SOLUTION
     def update(self, user_id: str, changes: dict[str, Any]) -> User | None:
+    # STARTER
+    # |     def update(self, user_id: str, changes: dict[str, str]) -> User | None:
+    # END SOLUTION
         """The user with `changes` applied, each field replacing the stored one; None if no user."""
         with self.lock:
             user = self.users.get(user_id)
@@ -147,13 +177,28 @@ def parse_object(body: bytes) -> dict[str, Any]:
     return value
 
 
+# BEGIN SOLUTION
 def validate_user(fields: dict[str, Any], partial: bool) -> dict[str, Any]:
     """The checked email, name and nickname of a POST body, or of a PATCH body when partial."""
+# STARTER
+# | def validate_user(fields: dict[str, Any], partial: bool) -> dict[str, str]:
+# |     """The checked email and name of a POST body, or of a PATCH body when partial."""
+# |     # TODO 3: `nickname` is optional: null or a string of 1 to 50 characters, else 400
+# |     #         "nickname must be null or 1 to 50 characters". Left out of a POST: null.
+# |     # TODO 4: in a PATCH, a nickname replaces the stored one, and null removes it.
+# |     # TODO 6: `full_name` is accepted in place of `name` (or beside it, if both are the same:
+# |     #         else 400 "name and full_name must be the same").
+# END SOLUTION
     if "id" in fields:
         raise ApiError(400, "id is assigned by the server")
+    # BEGIN SOLUTION
     unknown = sorted(set(fields) - {"email", "name", "full_name", "nickname"})
+    # STARTER
+    # |     unknown = sorted(set(fields) - {"email", "name"})
+    # END SOLUTION
     if unknown:
         raise ApiError(400, f"unknown field: {unknown[0]}")
+    # BEGIN SOLUTION
     fields = dict(fields)  # a copy: full_name is folded into name below
     if "full_name" in fields:
         # Two names for one field: either is accepted, and both if they agree. One stored value,
@@ -162,6 +207,7 @@ def validate_user(fields: dict[str, Any], partial: bool) -> dict[str, Any]:
         if "name" in fields and fields["name"] != full_name:
             raise ApiError(400, "name and full_name must be the same")
         fields["name"] = full_name
+    # END SOLUTION
     checked = {}
     for field in ("email", "name"):
         if partial and field not in fields:
@@ -180,6 +226,7 @@ def validate_user(fields: dict[str, Any], partial: bool) -> dict[str, Any]:
         if field == "name" and not 1 <= len(value) <= MAX_NAME:
             raise ApiError(400, f"name must be 1 to {MAX_NAME} characters")
         checked[field] = value
+    # BEGIN SOLUTION
     # Optional, so a v1 client that never sends it still creates valid users: left out of a POST
     # it is null, the value that means what v1 meant (no nickname). In a PATCH, null removes it.
     if not partial or "nickname" in fields:
@@ -188,6 +235,7 @@ def validate_user(fields: dict[str, Any], partial: bool) -> dict[str, Any]:
                                      or not 1 <= len(nickname) <= MAX_NICKNAME):
             raise ApiError(400, f"nickname must be null or 1 to {MAX_NICKNAME} characters")
         checked["nickname"] = nickname
+    # END SOLUTION
     return checked
 
 
@@ -219,27 +267,44 @@ def parse_cursor(text: str) -> int:
 
 
 def present(user: User) -> dict[str, Any]:
+    # BEGIN SOLUTION
     """A stored user as the API sends it: v1's three fields first, then what was added."""
     # `name` stays where v1 clients read it; `full_name` is the same value under its new name,
     # and `nickname` is always there (null when unset), so a new client never has to guess.
     return {"id": user["id"], "email": user["email"], "name": user["name"],
             "full_name": user["name"], "nickname": user["nickname"]}
+    # STARTER
+    # |     """A stored user as the API sends it."""
+    # |     # TODO 5: every user the API sends carries `full_name` (the same as `name`) and `nickname`;
+    # |     #         `name` stays, where v1 clients read it.
+    # |     return user
+    # END SOLUTION
 
 
+# BEGIN SOLUTION
 def announce(headers: dict[str, str]) -> dict[str, str]:
     """The headers of a response that carries users, plus the deprecation notice for `name`."""
     # RFC 9745 speaks of the resource: every response that carries `name` carries the notice.
     # Two Links (next page, deprecation) are one header, a comma-separated list.
     links = [link for link in (headers.get("Link"), DEPRECATION["Link"]) if link]
     return {**headers, **DEPRECATION, "Link": ", ".join(links)}
+# STARTER
+# | # TODO 7: every response that carries users announces that `name` is deprecated:
+# | #         Deprecation: @1767225600 (RFC 9745), and Sunset and a Link to the docs if you like.
+# END SOLUTION
 
 
 def create_user(request: BaseHTTPRequestHandler, user_id: str) -> Response:
     body = read_body(request)
     check_content_type(request, ("application/json",))
     fields = validate_user(parse_object(body), partial=False)
+    # BEGIN SOLUTION
     user = store.create(fields["email"], fields["name"], fields["nickname"])
     return 201, announce({"Location": f"/users/{user['id']}"}), present(user)
+    # STARTER
+    # |     user = store.create(fields["email"], fields["name"])
+    # |     return 201, {"Location": f"/users/{user['id']}"}, present(user)
+    # END SOLUTION
 
 
 def list_users(request: BaseHTTPRequestHandler, user_id: str) -> Response:
@@ -251,8 +316,12 @@ def list_users(request: BaseHTTPRequestHandler, user_id: str) -> Response:
     if len(users) > limit:
         next_cursor = page[-1]["id"]  # the cursor is the id of the last user on the page
         headers["Link"] = f'</users?limit={limit}&cursor={next_cursor}>; rel="next"'
+    # BEGIN SOLUTION
     return 200, announce(headers), {"users": [present(user) for user in page],
                                     "next_cursor": next_cursor}
+    # STARTER
+    # |     return 200, headers, {"users": [present(user) for user in page], "next_cursor": next_cursor}
+    # END SOLUTION
 
 
 def get_user(request: BaseHTTPRequestHandler, user_id: str) -> Response:
@@ -260,7 +329,11 @@ def get_user(request: BaseHTTPRequestHandler, user_id: str) -> Response:
     if user is None:
         # The path names no user: 404, with a message that says which kind of thing is missing.
         raise ApiError(404, "user not found")
+    # BEGIN SOLUTION
     return 200, announce({}), present(user)
+    # STARTER
+    # |     return 200, {}, present(user)
+    # END SOLUTION
 
 
 def update_user(request: BaseHTTPRequestHandler, user_id: str) -> Response:
@@ -273,7 +346,11 @@ def update_user(request: BaseHTTPRequestHandler, user_id: str) -> Response:
     user = store.update(user_id, changes)
     if user is None:  # deleted by another request in between
         raise ApiError(404, "user not found")
+    # BEGIN SOLUTION
     return 200, announce({}), present(user)  # the whole user as it is now: no second GET needed
+    # STARTER
+    # |     return 200, {}, present(user)  # the whole user as it is now: no second GET needed
+    # END SOLUTION
 
 
 def delete_user(request: BaseHTTPRequestHandler, user_id: str) -> Response:

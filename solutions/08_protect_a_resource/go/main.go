@@ -1,17 +1,28 @@
+// BEGIN SOLUTION
 // Exercise 08, a solution: private notes, each readable and writable only with its owner's token.
+// STARTER
+// | // Exercise 08: private notes, each readable and writable only with its owner's token.
+// END SOLUTION
 //
 //	AUTH_SECRET=key go run ./solutions/08_protect_a_resource/go [PORT]
 //
 // GET and PUT /notes/{user} need `Authorization: Bearer <token>` for that user. A token is
 // base64url(JSON {"sub": user, "exp": seconds}) "." base64url(HMAC-SHA256(AUTH_SECRET, first part)),
+// BEGIN SOLUTION
 // minted by someone else who holds the same key (here: the checks).
+// STARTER
+// | // minted by someone else who holds the same key (here: the checks). The notes, the routes and the
+// | // JSON are done: make authenticate refuse what the README says, then `make check EX=08 IN=go`.
+// END SOLUTION
 package main
 
 import (
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
+	// BEGIN SOLUTION
 	"crypto/subtle"
+	// END SOLUTION
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -22,10 +33,14 @@ import (
 	"os"
 	"os/signal"
 	"regexp"
+	// BEGIN SOLUTION
 	"strings"
+	// END SOLUTION
 	"sync"
 	"syscall"
+	// BEGIN SOLUTION
 	"time"
+	// END SOLUTION
 )
 
 const (
@@ -63,6 +78,7 @@ func sign(payload string) string {
 
 // authenticate returns a refusal unless the request carries a valid token of user, in the header.
 func authenticate(r *http.Request, user string) *refused {
+	// BEGIN SOLUTION
 	// A URL lands in logs and histories: a token there has leaked, even a good one.
 	_, query, _ := strings.Cut(r.RequestURI, "?")
 	for _, part := range strings.Split(query, "&") {
@@ -103,6 +119,19 @@ func authenticate(r *http.Request, user string) *refused {
 		return &refused{403, "the token is for another user", ""}
 	}
 	return nil
+	// STARTER
+	// | 	// TODO 7: a token in the query string (`access_token=...`) is refused, even a valid one:
+	// | 	//         400 with WWW-Authenticate: Bearer realm="notes", error="invalid_request".
+	// | 	// TODO 1: no Authorization header, or a scheme other than Bearer (Basic, Token): 401 with
+	// | 	//         WWW-Authenticate: Bearer realm="notes" (realm), and no error code.
+	// | 	// TODO 4: "Bearer <payload>.<signature>": compute sign(payload) and compare it with the
+	// | 	//         signature in constant time; a malformed token or a wrong signature is 401 with
+	// | 	//         WWW-Authenticate: Bearer realm="notes", error="invalid_token".
+	// | 	// TODO 5: only then read the payload (base64url JSON): an "exp" that is not after now is 401
+	// | 	//         with error="invalid_token" too.
+	// | 	// TODO 6: a valid token whose "sub" is not user is 403, with no WWW-Authenticate.
+	// | 	return nil // for now, anyone may read and write any note
+	// END SOLUTION
 }
 
 func sendJSON(w http.ResponseWriter, status int, body any, challenge string) {

@@ -1,10 +1,19 @@
+// BEGIN SOLUTION
 // Exercise 08, a solution: private notes, each readable and writable only with its owner's token.
+// STARTER
+// | // Exercise 08: private notes, each readable and writable only with its owner's token.
+// END SOLUTION
 //
 //     AUTH_SECRET=key node solutions/08_protect_a_resource/node/server.js [PORT]
 //
 // GET and PUT /notes/{user} need `Authorization: Bearer <token>` for that user. A token is
 // base64url(JSON {"sub": user, "exp": seconds}) "." base64url(HMAC-SHA256(AUTH_SECRET, first part)),
+// BEGIN SOLUTION
 // minted by someone else who holds the same key (here: the checks).
+// STARTER
+// | // minted by someone else who holds the same key (here: the checks). The notes, the routes and the
+// | // JSON are done: make `authenticate` refuse what the README says, then `make check EX=08 IN=node`.
+// END SOLUTION
 
 "use strict";
 
@@ -36,6 +45,7 @@ function sign(payload) {
 
 // Throw Refused unless the request carries a valid token of `user`, in the header.
 function authenticate(authorization, query, user) {
+  // BEGIN SOLUTION
   // A URL lands in logs and histories: a token there has leaked, even a good one.
   if (query.split("&").some((part) => part.split("=")[0] === "access_token")) {
     throw new Refused(400, "a token must not be sent in the URL", {
@@ -62,6 +72,19 @@ function authenticate(authorization, query, user) {
   if (claims.exp <= Date.now() / 1000) throw new Refused(401, "token has expired", invalid);
   // Valid, but someone else's: the client is known, and no new token will change the answer.
   if (claims.sub !== user) throw new Refused(403, "the token is for another user");
+  // STARTER
+  // |   // TODO 7: a token in the query string (`access_token=...`) is refused, even a valid one:
+  // |   //         400 with WWW-Authenticate: Bearer realm="notes", error="invalid_request".
+  // |   // TODO 1: no Authorization header, or a scheme other than Bearer (Basic, Token): 401 with
+  // |   //         WWW-Authenticate: Bearer realm="notes" (REALM), and no error code.
+  // |   // TODO 4: "Bearer <payload>.<signature>": compute sign(payload) and compare it with the
+  // |   //         signature in constant time; a malformed token or a wrong signature is 401 with
+  // |   //         WWW-Authenticate: Bearer realm="notes", error="invalid_token".
+  // |   // TODO 5: only then read the payload (base64url JSON): an "exp" that is not after now is 401
+  // |   //         with error="invalid_token" too.
+  // |   // TODO 6: a valid token whose "sub" is not `user` is 403, with no WWW-Authenticate.
+  // |   // For now, anyone may read and write any note.
+  // END SOLUTION
 }
 
 function sendJson(res, status, body, headers = {}) {

@@ -1,3 +1,4 @@
+# BEGIN SOLUTION
 """Exercise 08, a solution: private notes, each readable and writable only with its owner's token.
 
     AUTH_SECRET=key python3 solutions/08_protect_a_resource/python/server.py [PORT]
@@ -6,6 +7,17 @@ GET and PUT /notes/{user} need `Authorization: Bearer <token>` for that user. A 
 base64url(JSON {"sub": user, "exp": seconds}) "." base64url(HMAC-SHA256(AUTH_SECRET, first part)),
 minted by someone else who holds the same key (here: the checks).
 """
+# STARTER
+# | """Exercise 08: private notes, each readable and writable only with its owner's token.
+# |
+# |     AUTH_SECRET=key python3 exercises/08_protect_a_resource/python/server.py [PORT]
+# |
+# | GET and PUT /notes/{user} need `Authorization: Bearer <token>` for that user. A token is
+# | base64url(JSON {"sub": user, "exp": seconds}) "." base64url(HMAC-SHA256(AUTH_SECRET, first part)),
+# | minted by someone else who holds the same key (here: the checks). The notes, the routes and the
+# | JSON are done: make `authenticate` refuse what the README says, then `make check EX=08 IN=python`.
+# | """
+# END SOLUTION
 
 import base64
 import hashlib
@@ -50,6 +62,7 @@ def sign(payload: str) -> str:
 
 def authenticate(authorization: str | None, query: str, user: str) -> None:
     """Raise Refused unless the request carries a valid token of `user`, in the header."""
+    # BEGIN SOLUTION
     # A URL lands in logs and histories: a token there has leaked, even a good one.
     if any(part.split("=")[0] == "access_token" for part in query.split("&")):
         raise Refused(400, "a token must not be sent in the URL",
@@ -73,6 +86,19 @@ def authenticate(authorization: str | None, query: str, user: str) -> None:
     # Valid, but someone else's: the client is known, and no new token will change the answer.
     if claims["sub"] != user:
         raise Refused(403, "the token is for another user")
+    # STARTER
+    # |     # TODO 7: a token in the query string (`access_token=...`) is refused, even a valid one:
+    # |     #         400 with WWW-Authenticate: Bearer realm="notes", error="invalid_request".
+    # |     # TODO 1: no Authorization header, or a scheme other than Bearer (Basic, Token): 401 with
+    # |     #         WWW-Authenticate: Bearer realm="notes" (REALM), and no error code.
+    # |     # TODO 4: "Bearer <payload>.<signature>": compute sign(payload) and compare it with the
+    # |     #         signature in constant time; a malformed token or a wrong signature is 401 with
+    # |     #         WWW-Authenticate: Bearer realm="notes", error="invalid_token".
+    # |     # TODO 5: only then read the payload (base64url JSON): an "exp" that is not after now is 401
+    # |     #         with error="invalid_token" too.
+    # |     # TODO 6: a valid token whose "sub" is not `user` is 403, with no WWW-Authenticate.
+    # |     return None  # for now, anyone may read and write any note
+    # END SOLUTION
 
 
 class Notes(BaseHTTPRequestHandler):
