@@ -16,6 +16,7 @@ from workbook.grading import cli
 from workbook.grading.exercises import find_exercise
 from workbook.grading.report import results
 from workbook.grading.runner import run
+from workbook.grading.starters import solution_code
 from workbook.paths import SOLUTIONS
 
 GREETING = find_exercise("03")
@@ -46,7 +47,7 @@ FIRST_CHECK_ONLY = {"until": {"get_greeting"}}
 
 def solution_with(scratch, exercise, old: str, new: str):
     """The Python solution of an exercise with one mistake written in."""
-    source = (SOLUTIONS / exercise.name / "python" / "server.py").read_text()
+    source = solution_code((SOLUTIONS / exercise.name / "python" / "server.py").read_text(), "python")
     assert source.count(old) == 1
     (scratch / "server.py").write_text(source.replace(old, new))
     return scratch

@@ -9,7 +9,6 @@ no check passes everything.
 
 from __future__ import annotations
 
-import re
 import shutil
 import tomllib
 from concurrent.futures import ThreadPoolExecutor
@@ -22,7 +21,7 @@ import pytest
 from workbook.grading.exercises import Exercise, exercises, load_checks
 from workbook.grading.report import Report
 from workbook.grading.runner import run
-from workbook.grading.starters import COMMENT
+from workbook.grading.starters import solution_code
 from workbook.launcher import ENTRY_FILE
 from workbook.paths import ROOT, SOLUTIONS
 
@@ -61,18 +60,6 @@ def catalogue() -> list[Mutant]:
 MUTANTS = catalogue()
 
 
-def without_starter_lines(text: str, language: str) -> str:
-    """A solution's code without the lines that only make its starter (markers, `# | ...`)."""
-    sign = COMMENT[language]
-    markers = {f"{sign} BEGIN SOLUTION", f"{sign} STARTER", f"{sign} END SOLUTION"}
-    kept = [
-        line
-        for line in text.splitlines(keepends=True)
-        if line.strip() not in markers and not re.match(re.escape(sign) + r" \|( |$)", line.strip())
-    ]
-    return "".join(kept)
-
-
 def build(mutant: Mutant) -> Path:
     """The mutant's source: the solution copied, with each edit applied exactly once."""
     solution = SOLUTIONS / mutant.exercise.name / mutant.language
@@ -80,7 +67,7 @@ def build(mutant: Mutant) -> Path:
     shutil.rmtree(directory, ignore_errors=True)
     shutil.copytree(solution, directory)
     for path in directory.iterdir():
-        path.write_text(without_starter_lines(path.read_text(encoding="utf-8"), mutant.language))
+        path.write_text(solution_code(path.read_text(encoding="utf-8"), mutant.language))
     for edit in mutant.edits:
         path = directory / edit.get("file", ENTRY_FILE[mutant.language])
         text = path.read_text(encoding="utf-8")

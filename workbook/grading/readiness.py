@@ -4,40 +4,22 @@ bound to loopback only? Checked on the socket, never on the printed line alone."
 from __future__ import annotations
 
 import ipaddress
-import os
 import socket
 from contextlib import closing
-from pathlib import Path
+
+import psutil
 
 from ..launcher import Server
 
 
 def listening_addresses(pid: int) -> list[str] | None:
     """The addresses the process's listening TCP sockets are bound to ("127.0.0.1", "0.0.0.0",
-    "::"), read from /proc; None where /proc cannot tell (not Linux)."""
+    "::"), as the system reports them; None where it will not tell (psutil needs rights on macOS)."""
     try:
-        inodes = set()
-        for fd in Path(f"/proc/{pid}/fd").iterdir():
-            target = os.readlink(fd)
-            if target.startswith("socket:["):
-                inodes.add(target[8:-1])
-    except OSError:
+        connections = psutil.Process(pid).net_connections(kind="tcp")
+    except (psutil.Error, OSError):
         return None
-    found = []
-    for table, size in (("/proc/net/tcp", 4), ("/proc/net/tcp6", 16)):
-        try:
-            rows = Path(table).read_text().splitlines()[1:]
-        except OSError:
-            continue
-        for row in rows:
-            fields = row.split()
-            local, state, inode = fields[1], fields[3], fields[9]
-            if state == "0A" and inode in inodes:  # 0A: LISTEN
-                raw = bytes.fromhex(local.split(":")[0])
-                # /proc writes each 32-bit word in the host's byte order (little-endian here).
-                words = b"".join(raw[i : i + 4][::-1] for i in range(0, size, 4))
-                found.append(str(ipaddress.ip_address(words)))
-    return found
+    return [c.laddr.ip for c in connections if c.status == psutil.CONN_LISTEN]
 
 
 def accepts(host: str, port: int) -> bool:

@@ -85,6 +85,19 @@ def gofmt(text: str) -> str:
     return result.stdout
 
 
+def solution_code(text: str, language: str) -> str:
+    """A solution's code without the lines that only make its starter (markers and `| ` lines)."""
+    sign = COMMENT[language]
+    markers = {f"{sign} BEGIN SOLUTION", f"{sign} STARTER", f"{sign} END SOLUTION"}
+    starter_line = re.compile(re.escape(sign) + r" \|( |$)")
+    kept = [
+        line
+        for line in text.splitlines(keepends=True)
+        if line.strip() not in markers and not starter_line.match(line.strip())
+    ]
+    return "".join(kept)
+
+
 def generated_starters() -> dict[Path, str]:
     """Every starter file as the solutions produce it: path under exercises/ -> its text."""
     found = {}
