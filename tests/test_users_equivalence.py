@@ -1,10 +1,16 @@
 """The three `users` servers are one API: the same scripted requests, sent to a fresh server in each
-language, get the same status, the same headers and the same body, byte for byte."""
+language, get the same status, the same headers and the same body, byte for byte; with
+authentication on too, where each accepts the passwords and tokens of the other two."""
 
+import base64
+import hashlib
+import hmac
 import http.client
+import itertools
 import json
 
 import pytest
+import requests
 
 from workbook import LANGUAGES, serve
 
@@ -139,8 +145,8 @@ def answers() -> dict[str, list[tuple]]:
     return {language: run_script(language) for language in LANGUAGES}
 
 
-def describe(index: int, answers: dict[str, list[tuple]]) -> str:
-    method, path, headers, data, _ = SCRIPT[index]
+def describe(index: int, answers: dict[str, list[tuple]], script: list[tuple] = SCRIPT) -> str:
+    method, path, headers, data, _ = script[index]
     lines = [f"step {index}: {method} {path} {headers} {data[:80] if data else ''}"]
     for language, results in answers.items():
         status, kept, received = results[index]
@@ -161,3 +167,103 @@ def test_every_answer_matches_the_python_server(answers, other):
 def test_the_script_meets_every_status_of_the_contract(answers):
     statuses = {status for status, _, _ in answers["python"]}
     assert statuses >= {200, 201, 204, 304, 400, 404, 405, 409, 411, 412, 413, 415}
+
+
+# ---- with authentication on (USERS_AUTH_SECRET): the same bytes, and one another's tokens ----
+
+SECRET = "equivalence secret"
+AUTH_ENV = {"USERS_AUTH_SECRET": SECRET, "USERS_PBKDF2_ITERATIONS": "1000"}
+FAR = 4102444800  # 2100-01-01: a token of the script that expires after every test run
+
+
+def b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def mint(sub: str, exp: int, secret: str = SECRET) -> str:
+    """A token as the contract describes it, made here: the script's bytes never depend on the clock."""
+    payload = b64url(json.dumps({"sub": sub, "exp": exp}, separators=(",", ":")).encode())
+    return payload + "." + b64url(hmac.new(secret.encode(), payload.encode(), hashlib.sha256).digest())
+
+
+def bearer(token: str) -> dict:
+    return {**MERGE, "Authorization": f"Bearer {token}"}
+
+
+ADA_PASSWORD = {**ADA, "password": "analytical engine"}
+AUTH_SCRIPT = [
+    step("POST", "/users", JSON, body(ADA_PASSWORD)),  # id 1
+    step("POST", "/users", JSON, body({**GRACE, "password": "compiler A-0"})),  # id 2
+    step("POST", "/users", JSON, body(ZOE)),
+    step("POST", "/users", JSON, body({**ZOE, "password": "short"})),
+    step("POST", "/users", JSON, body({**ZOE, "password": ["x" * 8]})),
+    step("POST", "/tokens", JSON, body({"email": ADA["email"], "password": "difference engine"})),
+    step("POST", "/tokens", JSON, body({"email": "nobody@example.com", "password": "analytical engine"})),
+    step("POST", "/tokens", JSON, body({"email": ADA["email"]})),
+    step(
+        "POST",
+        "/tokens",
+        JSON,
+        body({"email": ADA["email"], "password": "analytical engine", "b": 1, "a": 2}),
+    ),
+    step("POST", "/tokens", {"Content-Type": "text/plain"}, body(ADA_PASSWORD)),
+    step("GET", "/tokens"),
+    step("PATCH", "/users/1", MERGE, body({"name": "Ada King"})),
+    step(
+        "PATCH", "/users/1", {**MERGE, "Authorization": "Basic YWRhOmVuZ2luZQ=="}, body({"name": "Ada King"})
+    ),
+    step("PATCH", "/users/1", {**MERGE, "Authorization": "Bearer"}, body({"name": "Ada King"})),
+    step("PATCH", "/users/1", bearer("x.y"), body({"name": "Ada King"})),
+    step("PATCH", "/users/1", bearer(mint("1", FAR, "guessed")), body({"name": "Ada King"})),
+    step("PATCH", "/users/1", bearer(mint("1", 1000000000)), body({"name": "Ada King"})),
+    step("PATCH", "/users/1", bearer(mint("2", FAR)), body({"name": "Ada King"})),
+    step("PATCH", "/users/1?access_token=" + mint("1", FAR), MERGE, body({"name": "Ada King"})),
+    step("PATCH", "/users/1", bearer(mint("1", FAR)), body({"name": "Ada King"})),
+    step("PATCH", "/users/999", MERGE, b"not json"),
+    step("DELETE", "/users/2", {"Authorization": "Bearer " + mint("1", FAR)}),
+    step("DELETE", "/users/2", {"Authorization": "bearer " + mint("2", FAR)}),
+    step("GET", "/users"),
+]
+
+
+@pytest.fixture(scope="module")
+def auth_answers() -> dict[str, list[tuple]]:
+    answers = {}
+    for language in LANGUAGES:
+        with serve(language, "users", env=AUTH_ENV) as srv:
+            answers[language] = [send(srv.port, *request) for request in AUTH_SCRIPT]
+    return answers
+
+
+@pytest.mark.parametrize("other", [language for language in LANGUAGES if language != "python"])
+def test_with_auth_on_every_answer_matches_the_python_server(auth_answers, other):
+    differing = [i for i in range(len(AUTH_SCRIPT)) if auth_answers[other][i] != auth_answers["python"][i]]
+    assert not differing, "\n".join(describe(i, auth_answers, AUTH_SCRIPT) for i in differing)
+
+
+def test_the_auth_script_meets_every_refusal_of_the_contract(auth_answers):
+    statuses = [status for status, _, _ in auth_answers["python"]]
+    assert {200, 201, 204, 400, 401, 403, 405, 415} <= set(statuses)
+
+
+def test_a_password_hashed_and_a_token_minted_in_one_language_work_in_the_other_two(tmp_path):
+    """Three replicas, one store and one secret: sign up on one, log in on a second, PATCH on the third."""
+    env = {**AUTH_ENV, "USERS_STORE": str(tmp_path)}
+    with serve("python", "users", env=env) as py, serve("node", "users", env=env) as node:
+        with serve("go", "users", env=env) as go:
+            servers = {"python": py, "node": node, "go": go}
+            for signup, login, change in itertools.permutations(LANGUAGES):
+                email = f"{signup}-{login}-{change}@example.com"
+                created = requests.post(
+                    servers[signup].url + "/users", json={"email": email, "name": signup, "password": "p" * 8}
+                )
+                issued = requests.post(
+                    servers[login].url + "/tokens", json={"email": email, "password": "p" * 8}
+                )
+                assert issued.status_code == 200, f"{login} refused a password {signup} hashed: {issued.text}"
+                changed = requests.patch(
+                    f"{servers[change].url}/users/{created.json()['id']}",
+                    data=b'{"name": "changed"}',
+                    headers=bearer(issued.json()["token"]),
+                )
+                assert changed.status_code == 200, f"{change} refused a token {login} minted: {changed.text}"

@@ -13,6 +13,7 @@ const fs = require("node:fs");
 const http = require("node:http");
 const net = require("node:net");
 const path = require("node:path");
+const usersAuth = require("./users_auth.js"); // off unless USERS_AUTH_SECRET is set
 
 // ---- Constants ----
 
@@ -39,6 +40,7 @@ const ALLOW_COLLECTION = "GET, HEAD, POST";
 const ALLOW_ITEM = "GET, HEAD, PATCH, DELETE";
 const CREATE_TYPES = ["application/json"];
 const UPDATE_TYPES = ["application/json", "application/merge-patch+json"];
+const ALLOW_TOKENS = "POST";
 
 // ---- Errors ----
 
@@ -426,8 +428,12 @@ function parseCursor(raw) {
 // Each handler returns [status, headers, body]; body null means no body at all (204, 304).
 
 async function createUser(req, id) {
-  const fields = decodeUser(await readJson(req, CREATE_TYPES), false);
+  let fields = parseObject(await readJson(req, CREATE_TYPES));
+  const password = AUTH ? AUTH.takePassword(fields) : null; // with auth on, required and write-only
+  fields = validateUser(fields, false);
+  const passwordHash = AUTH ? AUTH.hashNew(password) : "";
   const [user, version] = store.create(fields.email, fields.name);
+  if (AUTH) AUTH.credentials.save(user.id, passwordHash);
   return [201, { Location: `/users/${user.id}`, ETag: etagFor(version) }, user];
 }
 
@@ -472,6 +478,11 @@ function deleteUser(req, id) {
   return [204, {}, null];
 }
 
+async function createToken(req, id) {
+  const token = AUTH.issue(parseObject(await readJson(req, CREATE_TYPES)), store);
+  return [200, { "Cache-Control": "no-store" }, token]; // a token is for this client only (RFC 6749 5.1)
+}
+
 // A header sent on several lines is one comma-separated list (RFC 9110, section 5.3); Node
 // already joins If-Match and If-None-Match lines with ", " (headersDistinct would keep them apart).
 function headerList(req, name) {
@@ -497,6 +508,7 @@ function sendJson(res, status, headers, body) {
 
 const COLLECTION_HANDLERS = { GET: listUsers, HEAD: listUsers, POST: createUser };
 const ITEM_HANDLERS = { GET: getUser, HEAD: getUser, PATCH: updateUser, DELETE: deleteUser };
+const TOKEN_HANDLERS = { POST: createToken };
 
 // The handler for a request and the user id in its path: the path decides 404, then 405.
 function route(method, urlPath) {
@@ -506,6 +518,8 @@ function route(method, urlPath) {
     [handlers, allow, id] = [COLLECTION_HANDLERS, ALLOW_COLLECTION, ""];
   } else if (segments.length === 3 && segments[1] === "users" && segments[2] !== "") {
     [handlers, allow, id] = [ITEM_HANDLERS, ALLOW_ITEM, segments[2]];
+  } else if (urlPath === "/tokens" && AUTH) {
+    [handlers, allow, id] = [TOKEN_HANDLERS, ALLOW_TOKENS, ""];
   } else {
     throw new ApiError(404, "not found");
   }
@@ -559,6 +573,13 @@ async function handle(req, res) {
     checkFraming(req);
     // req.url is the target as sent, query included, like Python's requestline and Go's RequestURI.
     const [handler, id] = route(req.method, req.url.split("?")[0]);
+    if (AUTH) {
+      // before the body is even read: who asks comes first
+      AUTH.refuseTokenInUrl(req.url.split("?").slice(1).join("?"));
+      if (req.method === "PATCH" || req.method === "DELETE") {
+        AUTH.authorize(req.headersDistinct.authorization ?? [], id);
+      }
+    }
     const [status, headers, body] = await handler(req, id);
     sendJson(res, status, headers, body);
   } catch (err) {
@@ -572,6 +593,9 @@ async function handle(req, res) {
     sendJson(res, 500, { Connection: "close" }, { error: "internal server error" });
   }
 }
+
+// null: auth is off, as in lessons 01 to 09.
+const AUTH = usersAuth.fromEnvironment((status, message, headers) => new ApiError(status, message, headers));
 
 // ---- Start-up ----
 

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
+import users_auth  # servers/python/users_auth.py: off unless USERS_AUTH_SECRET is set
 from strict_http11 import DrainingServer, StrictRequestHandler  # servers/python/strict_http11.py
 
 # ---- Constants ----------------------------------------------------------------------------
@@ -48,6 +49,7 @@ ALLOW_COLLECTION = "GET, HEAD, POST"
 ALLOW_ITEM = "GET, HEAD, PATCH, DELETE"
 CREATE_TYPES = ("application/json",)
 UPDATE_TYPES = ("application/json", "application/merge-patch+json")
+ALLOW_TOKENS = "POST"
 
 User = dict[str, str]  # {"id": ..., "email": ..., "name": ...}, keys in this order
 Response = tuple[int, dict[str, str], Any]  # status, extra headers, body (None: no body)
@@ -392,8 +394,13 @@ def parse_cursor(text: str | None) -> int:
 
 
 def create_user(request: UsersRequestHandler, user_id: str) -> Response:
-    fields = decode_user(read_json(request, CREATE_TYPES), partial=False)
+    fields = parse_object(read_json(request, CREATE_TYPES))
+    password = AUTH.take_password(fields) if AUTH else None  # with auth on, required and write-only
+    fields = validate_user(fields, partial=False)
+    password_hash = AUTH.hash_new(password) if AUTH else ""
     user, version = request.store.create(fields["email"], fields["name"])
+    if AUTH:
+        AUTH.credentials.save(user["id"], password_hash)
     return 201, {"Location": f"/users/{user['id']}", "ETag": etag_for(version)}, user
 
 
@@ -436,6 +443,11 @@ def delete_user(request: UsersRequestHandler, user_id: str) -> Response:
     return 204, {}, None
 
 
+def create_token(request: UsersRequestHandler, user_id: str) -> Response:
+    token = AUTH.issue(parse_object(read_json(request, CREATE_TYPES)), request.store)
+    return 200, {"Cache-Control": "no-store"}, token  # a token is for this client only (RFC 6749 5.1)
+
+
 def header_list(request: UsersRequestHandler, name: str) -> str:
     """A header sent on several lines is one comma-separated list (RFC 9110, section 5.3)."""
     return ", ".join(request.headers.get_all(name, []))
@@ -455,6 +467,7 @@ COLLECTION_HANDLERS: dict[str, Handler] = {
 ITEM_HANDLERS: dict[str, Handler] = {
     "GET": get_user, "HEAD": get_user, "PATCH": update_user, "DELETE": delete_user,
 }
+TOKEN_HANDLERS: dict[str, Handler] = {"POST": create_token}
 
 
 def route(method: str, path: str, collection: dict[str, Handler] = COLLECTION_HANDLERS,
@@ -466,6 +479,8 @@ def route(method: str, path: str, collection: dict[str, Handler] = COLLECTION_HA
         handlers, allow, user_id = collection, ALLOW_COLLECTION, ""
     elif len(segments) == 3 and segments[1] == "users" and segments[2]:
         handlers, allow, user_id = item, ALLOW_ITEM, segments[2]
+    elif path == "/tokens" and AUTH:
+        handlers, allow, user_id = TOKEN_HANDLERS, ALLOW_TOKENS, ""
     else:
         raise ApiError(404, "not found")
     if method not in handlers:
@@ -509,6 +524,10 @@ class UsersRequestHandler(StrictRequestHandler):
             target = self.requestline.split()[1]
             handler, user_id = route(self.command, target.partition("?")[0],
                                      self.collection_handlers, self.item_handlers)
+            if AUTH:  # before the body is even read: who asks comes first
+                AUTH.refuse_token_in_url(target.partition("?")[2])
+                if self.command in ("PATCH", "DELETE"):
+                    AUTH.authorize(self.headers.get_all("Authorization", []), user_id)
             return handler(self, user_id)
         except ApiError as error:
             return error.status, error.headers, {"error": error.message}
@@ -547,6 +566,8 @@ class UsersRequestHandler(StrictRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         """Log nothing per request, like the Node and Go servers."""
 
+
+AUTH = users_auth.from_environment(ApiError)  # None: auth is off, as in lessons 01 to 09
 
 # ---- Start-up -----------------------------------------------------------------------------
 

@@ -55,6 +55,7 @@ const (
 	DRAIN_TIMEOUT    = 10    // seconds requests in flight get to finish after SIGTERM
 	ALLOW_COLLECTION = "GET, HEAD, POST"
 	ALLOW_ITEM       = "GET, HEAD, PATCH, DELETE"
+	ALLOW_TOKENS     = "POST"
 )
 
 var (
@@ -627,13 +628,28 @@ func createUser(r *http.Request, _ string) (response, error) {
 	if err != nil {
 		return response{}, err
 	}
-	fields, err := decodeUser(body, false)
+	object, err := parseObject(body)
+	var password any
+	if err == nil && AUTH != nil {
+		password = AUTH.takePassword(object) // with auth on, required and write-only
+	}
+	var fields map[string]string
+	if err == nil {
+		fields, err = validateUser(object, false)
+	}
+	passwordHash := ""
+	if err == nil && AUTH != nil {
+		passwordHash, err = AUTH.hashNew(password)
+	}
 	if err != nil {
 		return response{}, err
 	}
 	user, version, err := store.create(fields["email"], fields["name"])
 	if err != nil {
 		return response{}, err
+	}
+	if AUTH != nil {
+		AUTH.credentials.save(user.ID, passwordHash)
 	}
 	headers := map[string]string{"Location": "/users/" + user.ID, "ETag": etagFor(version)}
 	return response{201, headers, user}, nil
@@ -715,6 +731,23 @@ func deleteUser(r *http.Request, id string) (response, error) {
 	return response{status: 204}, nil
 }
 
+func createToken(r *http.Request, _ string) (response, error) {
+	body, err := readJSON(r, CREATE_TYPES...)
+	var fields map[string]any
+	if err == nil {
+		fields, err = parseObject(body)
+	}
+	var token tokenBody
+	if err == nil {
+		token, err = AUTH.issue(fields)
+	}
+	if err != nil {
+		return response{}, err
+	}
+	// A token is for this client only (RFC 6749, section 5.1).
+	return response{200, map[string]string{"Cache-Control": "no-store"}, token}, nil
+}
+
 // A header sent on several lines is one comma-separated list (RFC 9110, section 5.3).
 func headerList(r *http.Request, name string) string {
 	return strings.Join(r.Header.Values(name), ", ")
@@ -758,6 +791,7 @@ func sendJSON(w http.ResponseWriter, r *http.Request, res response) {
 var (
 	COLLECTION_HANDLERS = map[string]handler{"GET": listUsers, "HEAD": listUsers, "POST": createUser}
 	ITEM_HANDLERS       = map[string]handler{"GET": getUser, "HEAD": getUser, "PATCH": updateUser, "DELETE": deleteUser}
+	TOKEN_HANDLERS      = map[string]handler{"POST": createToken}
 )
 
 // route returns the handler for a request and the user id in its path: the path decides 404,
@@ -771,6 +805,8 @@ func route(method, path string) (handler, string, error) {
 		handlers, allow, id = COLLECTION_HANDLERS, ALLOW_COLLECTION, ""
 	case len(segments) == 3 && segments[1] == "users" && segments[2] != "":
 		handlers, allow, id = ITEM_HANDLERS, ALLOW_ITEM, segments[2]
+	case path == "/tokens" && AUTH != nil:
+		handlers, allow, id = TOKEN_HANDLERS, ALLOW_TOKENS, ""
 	default:
 		return nil, "", errorf(404, "not found")
 	}
@@ -820,13 +856,19 @@ func serveHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}()
 	// The path as sent, before percent-decoding, like Python's requestline and Node's req.url.
-	path, _, _ := strings.Cut(r.RequestURI, "?")
+	path, query, _ := strings.Cut(r.RequestURI, "?")
 	var h handler
 	var id string
 	var res response
 	err := checkFraming(r)
 	if err == nil {
 		h, id, err = route(r.Method, path)
+	}
+	if err == nil && AUTH != nil { // before the body is even read: who asks comes first
+		err = AUTH.refuseTokenInURL(query)
+		if err == nil && (r.Method == "PATCH" || r.Method == "DELETE") {
+			err = AUTH.authorize(r.Header.Values("Authorization"), id)
+		}
 	}
 	if err == nil {
 		res, err = h(r, id)
@@ -837,6 +879,9 @@ func serveHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	sendJSON(w, r, res)
 }
+
+// nil: auth is off, as in lessons 01 to 09.
+var AUTH = authFromEnvironment()
 
 // ---- Start-up ----
 
