@@ -29,8 +29,8 @@ def lesson(request) -> tuple[Path, dict]:
     return request.param, load(request.param)
 
 
-def test_there_are_nine_lessons_numbered_in_reading_order():
-    assert [path.name[:2] for path in NOTEBOOKS] == [f"{n:02}" for n in range(1, 10)]
+def test_there_are_ten_lessons_numbered_in_reading_order():
+    assert [path.name[:2] for path in NOTEBOOKS] == [f"{n:02}" for n in range(1, 11)]
 
 
 def test_every_code_cell_was_run_and_its_outputs_stored(lesson):

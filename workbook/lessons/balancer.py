@@ -6,6 +6,10 @@
     lb = balance({"replica A": a, "replica B": b}, show_upstream=True)
     lb.answered_by(requests.get(lb.url + "/users"))     # 'replica A'
 
+    with balance([a.url], tls=True, access_log=True) as lb:     # lesson 10
+        requests.get(lb.url + "/users", verify=lb.authority)      # https://, Caddy's own local CA
+        lb.access_log()                                           # what Caddy wrote per request
+
 Caddy is built from source by `make setup` into .build/bin/caddy. Like a server, the balancer runs
 in its own process group and is stopped on exit, on error and when the kernel goes away.
 """
@@ -14,7 +18,10 @@ from __future__ import annotations
 
 import json
 import socket
+import ssl
+import time
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 import requests
 
@@ -25,7 +32,15 @@ from ..scratch import temporary_folder
 CADDY = BUILD / "bin" / "caddy"
 
 
-def caddy_config(port: int, upstreams: list[str], policy: str, retry_for: str, show_upstream: bool) -> dict:
+def caddy_config(
+    port: int,
+    upstreams: list[str],
+    policy: str,
+    retry_for: str,
+    show_upstream: bool,
+    tls: bool = False,
+    access_log: bool = False,
+) -> dict:
     """Caddy's JSON config: one reverse proxy on 127.0.0.1:port in front of the upstreams."""
     proxy = {
         "handler": "reverse_proxy",
@@ -42,21 +57,35 @@ def caddy_config(port: int, upstreams: list[str], policy: str, retry_for: str, s
     }
     if show_upstream:
         proxy["headers"] = {"response": {"set": {"X-Upstream": ["{http.reverse_proxy.upstream.hostport}"]}}}
-    return {
+    server: dict[str, Any] = {
+        "listen": [f"127.0.0.1:{port}"],
+        "automatic_https": {"disable": True},
+        "routes": [{"handle": [proxy]}],
+    }
+    config: dict[str, Any] = {
         "admin": {"disabled": True},  # no admin port: several balancers can run at once
         "logging": {"logs": {"default": {"level": "ERROR"}}},
-        "apps": {
-            "http": {
-                "servers": {
-                    "balancer": {
-                        "listen": [f"127.0.0.1:{port}"],
-                        "automatic_https": {"disable": True},
-                        "routes": [{"handle": [proxy]}],
-                    }
-                }
-            }
-        },
+        "apps": {"http": {"servers": {"balancer": server}}},
     }
+    if tls:
+        # `tls internal`: Caddy's own certificate authority signs a certificate for 127.0.0.1.
+        # Its root stays in Caddy's data directory; nothing is added to the system's trust store.
+        server["automatic_https"] = {"disable_redirects": True}
+        server["tls_connection_policies"] = [{}]
+        server["protocols"] = ["h1", "h2"]  # no HTTP/3, so no Alt-Svc header naming the port
+        config["apps"]["tls"] = {
+            "certificates": {"automate": ["127.0.0.1"]},
+            "automation": {"policies": [{"subjects": ["127.0.0.1"], "issuers": [{"module": "internal"}]}]},
+        }
+        config["apps"]["pki"] = {"certificate_authorities": {"local": {"install_trust": False}}}
+    if access_log:
+        # One JSON line per request on stderr, as a production access log would be written.
+        server["logs"] = {}
+        config["logging"]["logs"] = {
+            "default": {"level": "ERROR", "exclude": ["http.log.access"]},
+            "access": {"level": "INFO", "include": ["http.log.access"], "writer": {"output": "stderr"}},
+        }
+    return config
 
 
 Upstreams = Mapping[str, Server | str] | Iterable[Server | str]
@@ -76,6 +105,8 @@ class Balancer(Server):
         policy: str = "round_robin",
         retry_for: str = "3s",
         show_upstream: bool = False,
+        tls: bool = False,
+        access_log: bool = False,
         timeout: float = 15.0,
     ):
         if not CADDY.exists():
@@ -88,11 +119,15 @@ class Balancer(Server):
         # Who is who: Caddy's X-Upstream header says host:port, the lesson says "python".
         self._names = {url.split("://", 1)[-1]: name for name, url in named.items()}
         self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.url = f"{'https' if tls else 'http'}://127.0.0.1:{self.port}"
         self._home = temporary_folder("caddy")
+        # The root certificate of Caddy's local authority: pass it to requests as `verify=`.
+        self.authority = str(self._home.path / "caddy" / "pki" / "authorities" / "local" / "root.crt")
         config = self._home.path / "caddy.json"
         config.write_text(
-            json.dumps(caddy_config(self.port, self.upstreams, policy, retry_for, show_upstream))
+            json.dumps(
+                caddy_config(self.port, self.upstreams, policy, retry_for, show_upstream, tls, access_log)
+            )
         )
         home = {"HOME": str(self._home), "XDG_DATA_HOME": str(self._home), "XDG_CONFIG_HOME": str(self._home)}
         self._start([str(CADDY), "run", "--config", str(config)], home, timeout)
@@ -111,6 +146,34 @@ class Balancer(Server):
         except OSError:
             return False
         return True
+
+    def _wait_until_ready(self, timeout: float) -> None:
+        super()._wait_until_ready(timeout)
+        if self.url.startswith("https:"):  # the port opens before the certificate is issued
+            self._wait_for_certificate(timeout)
+
+    def _wait_for_certificate(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                context = ssl.create_default_context(cafile=self.authority)
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1) as raw:
+                    context.wrap_socket(raw, server_hostname="127.0.0.1").close()
+                return
+            except (OSError, ssl.SSLError):
+                if time.monotonic() > deadline or self._process.poll() is not None:
+                    raise
+                time.sleep(0.05)
+
+    def access_log(self, wait_for: int = 0, timeout: float = 5.0) -> list[dict]:
+        """The access log, one dict per request (with `access_log=True`); Caddy writes an entry
+        just after its response, so wait up to `timeout` seconds for `wait_for` entries."""
+        deadline = time.monotonic() + timeout
+        while True:
+            lines = [line for line in self.output().splitlines() if '"http.log.access' in line]
+            if len(lines) >= wait_for or time.monotonic() > deadline:
+                return [json.loads(line) for line in lines]
+            time.sleep(0.02)
 
     def stop(self) -> int | None:
         status = super().stop()
