@@ -14,6 +14,8 @@ from __future__ import annotations
 import socket
 import threading
 
+from .. import cells
+
 
 class Tap:
     """A relay on 127.0.0.1 in front of `target_port`; `.sent` and `.received` keep the bytes."""
@@ -26,6 +28,7 @@ class Tap:
         self._listener = socket.create_server(("127.0.0.1", 0))
         self.port = self._listener.getsockname()[1]
         threading.Thread(target=self._accept, daemon=True).start()
+        cells.adopt(self, self.stop)  # in a notebook, running the cell again replaces the tap
 
     def _accept(self) -> None:
         while True:
