@@ -33,7 +33,7 @@ $(error $(TOOLCHAIN_PROBLEM))
 endif
 endif
 
-.PHONY: help setup setup-parts lab test test-slow check hint watch progress starters bench clean
+.PHONY: help setup setup-parts lab test test-slow check hint watch progress starters bench doctor clean
 
 help: ## list the targets (this)
 	@echo "HTTP servers and APIs that survive scale. Targets:"
@@ -104,6 +104,12 @@ starters: setup ## after changing a solution: make the starters from the solutio
 
 bench: setup ## measure start-up, builds, load, checks (ONLY="lessons workflow" for others)
 	$(PY) tools/bench.py $(ONLY)
+
+# Not in NEEDS_TOOLS: a missing or old toolchain is one of the things it reports. It runs on .venv's
+# Python once there is one (psutil finds leftover servers), else on $(PYTHON).
+doctor: ## check this machine for the lessons: one line per item, and what to do
+	@command -v $(PYTHON) >/dev/null || { echo "FAIL  python    $(PYTHON) not found: install Python 3.11+ from https://www.python.org/downloads/"; exit 1; }
+	@$(if $(wildcard $(PY)),$(PY),$(PYTHON)) workbook/doctor.py
 
 clean: ## remove everything generated (.venv, .build, caches)
 	rm -rf $(VENV) .build .pytest_cache _scratch

@@ -117,7 +117,7 @@ def test_servers_never_outlive_their_owner(how):
     pids = [int(pid) for pid in owner.stdout.readline().split()]
     assert len(pids) == len(LANGUAGES), owner.stderr.read()
     folder = Path(owner.stdout.readline().strip())
-    assert folder.name.startswith("owner-")  # (with `exit`, it may be gone already)
+    assert folder.name.startswith(f"workbook-{owner.pid}-owner-")  # (with `exit`, it may be gone already)
     if how == "wait":
         owner.kill()  # SIGKILL: no atexit, no finally; only the guardian can clean up
     owner.wait(10)

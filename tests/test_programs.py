@@ -2,6 +2,7 @@
 no others, oasdiff and hey. A smaller Caddy is what makes the first setup fast; these tests make sure
 it still does everything a lesson asks of it."""
 
+import re
 import socket
 import subprocess
 import tempfile
@@ -14,7 +15,8 @@ import requests
 import urllib3
 
 from workbook.launcher import free_port
-from workbook.paths import BUILD
+from workbook.paths import BUILD, ROOT
+from workbook.toolchain import MINIMUM
 
 BIN = BUILD / "bin"
 CADDY = BIN / "caddy"
@@ -120,3 +122,9 @@ def test_caddy_serves_https_on_loopback_with_tls_internal():
 def test_the_other_programs_run(command, prints):
     result = subprocess.run([BIN / command[0], *command[1:]], capture_output=True, timeout=30)
     assert prints in (result.stdout + result.stderr).decode()
+
+
+def test_the_go_minimum_make_checks_is_the_one_the_programs_need():
+    """`make` names the Go a first setup needs, not only the one the servers need (go.mod: 1.22)."""
+    wanted = re.search(r"^go (\d+)\.(\d+)", (ROOT / "tools" / "programs" / "go.mod").read_text(), re.M)
+    assert MINIMUM["go"][0] == (int(wanted.group(1)), int(wanted.group(2)))

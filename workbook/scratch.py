@@ -28,11 +28,17 @@ def _remove(path: str) -> None:
     tell_guardian(f"-{path}")
 
 
+def folder_prefix(kind: str) -> str:
+    """How this process's temporary folders of a kind are named: `workbook-PID-KIND-`, so that
+    `make doctor` can tell a folder whose process has ended (a leftover) from one in use."""
+    return f"workbook-{os.getpid()}-{kind}-"
+
+
 class Folder(os.PathLike):
     """A temporary folder: `str(folder)` or `folder.path` is where it is; `remove()` removes it."""
 
     def __init__(self, prefix: str):
-        self.path = Path(tempfile.mkdtemp(prefix=f"{prefix}-"))
+        self.path = Path(tempfile.mkdtemp(prefix=folder_prefix(prefix)))
         tell_guardian(f"+{self.path}")
         self._finalizer = weakref.finalize(self, _remove, str(self.path))
         cells.adopt(self, self.remove)
@@ -61,5 +67,5 @@ class Folder(os.PathLike):
 
 
 def temporary_folder(prefix: str = "workbook") -> Folder:
-    """A new empty folder under the system's temporary directory, named `prefix-XXXXXXXX`."""
+    """A new empty folder under the system's temporary directory, `workbook-PID-prefix-XXXXXXXX`."""
     return Folder(prefix)

@@ -14,6 +14,7 @@ import requests
 
 from ..build import BuildError
 from ..launcher import ServerError, serve
+from ..scratch import folder_prefix
 from ..toolchain import ToolchainError
 from ..wire import RawExchange
 from .api import START_TIMEOUT, Check, Context, Failed, Hung, NotHTTP
@@ -49,7 +50,7 @@ def run(
     except Exception as error:  # a broken checks.py is the workbook's bug, not the learner's
         report.problem = f"internal error: {exercise.name}/checks.py cannot be loaded: {error!r}"
         return report
-    scratch = Path(tempfile.mkdtemp(prefix=f"check-{exercise.number}-"))
+    scratch = Path(tempfile.mkdtemp(prefix=folder_prefix(f"check-{exercise.number}")))
     try:
         env = module.environment(scratch) if hasattr(module, "environment") else {}
         try:

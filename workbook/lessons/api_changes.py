@@ -29,6 +29,7 @@ from typing import Any
 import yaml
 
 from ..paths import BUILD, SERVERS
+from ..scratch import folder_prefix
 
 BASE = SERVERS / "users.openapi.yaml"
 OASDIFF = BUILD / "bin" / "oasdiff"
@@ -181,7 +182,7 @@ def oasdiff(command: str, revision: Spec, base: Path = BASE) -> OasdiffReport:
     """Run `oasdiff COMMAND base revision -f json` (breaking or changelog) and parse its findings."""
     if not OASDIFF.exists():
         raise FileNotFoundError(f"{OASDIFF} is missing: run `make setup` to build it")
-    with tempfile.TemporaryDirectory(prefix="oasdiff-") as folder:
+    with tempfile.TemporaryDirectory(prefix=folder_prefix("oasdiff")) as folder:
         path = Path(folder) / "revision.json"  # oasdiff reads JSON as well as YAML
         path.write_text(json.dumps(revision), encoding="utf-8")
         done = subprocess.run(
