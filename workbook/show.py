@@ -36,6 +36,14 @@ def _cell(value: object) -> str:
     return str(value).replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t")
 
 
+def _breakable(text: str) -> str:
+    """HTML for a cell: escaped, with a line-break opportunity (<wbr>) after each , / ; and = so
+    that a long word (a JSON body, a URL) wraps instead of widening the table past the window.
+    (JupyterLab keeps <wbr> in an untrusted notebook; it drops CSS such as overflow-wrap.)"""
+    parts = re.split(r"(?<=[,/;=])", text)  # each part ends with its break character, if any
+    return "<wbr>".join(html.escape(part, quote=False) for part in parts)
+
+
 class Table:
     """Rows under named columns; shows as an aligned text table or an HTML table."""
 
@@ -69,7 +77,7 @@ class Table:
         style = ' style="text-align: left; vertical-align: top"'
 
         def row(cells: Sequence[str], tag: str) -> str:
-            inner = "".join(f"<{tag}{style}>{html.escape(cell)}</{tag}>" for cell in cells)
+            inner = "".join(f"<{tag}{style}>{_breakable(cell)}</{tag}>" for cell in cells)
             return f"<tr>{inner}</tr>"
 
         body = "\n".join(row(cells, "td") for cells in self.rows)

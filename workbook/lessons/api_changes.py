@@ -152,6 +152,35 @@ def revise(change: str, base: Spec | None = None) -> Spec:
 # ---- oasdiff ------------------------------------------------------------------------------
 
 
+# What each oasdiff rule id that lessons 07 and 08 meet means for a client written against the base
+# document, in a few words (oasdiff's own catalogue: `oasdiff checks`).
+RULE_MEANING = {
+    "new-required-request-property": "requests must now carry a property old clients do not send",
+    "request-property-removed": "a property old clients send is gone from the contract",
+    "response-required-property-removed": "a property old clients read may be missing",
+    "response-property-type-changed": "a property old clients read has another type",
+    "response-property-list-of-types-widened": "a property may now have a type old clients do not expect",
+    "response-property-min-length-unset": "a string's promised minimum length is gone (a number has none)",
+    "response-property-pattern-removed": "a string's promised pattern is gone (digits only)",
+    "request-property-max-length-decreased": "values old clients may send are now refused (too long)",
+    "request-parameter-became-required": "a header or parameter old clients do not send is now required",
+    "response-non-success-status-added": "a new error status may come back",
+    "response-non-success-status-removed": "an error status old clients handle no longer comes back",
+    "new-optional-request-parameter": "a new parameter clients may send, or leave out",
+    "new-optional-request-property": "a new property clients may send, or leave out",
+    "request-body-any-of-added": "the request body accepts another shape as well",
+    "request-property-became-optional": "a property clients had to send may now be left out",
+    "request-property-deprecated": "a property clients send is marked as going away",
+    "response-property-deprecated": "a property clients read is marked as going away",
+    "response-required-property-added": "responses carry a new property (tolerant readers ignore it)",
+}
+
+
+def meaning(rule: str) -> str:
+    """What an oasdiff rule id means for an old client, or the id itself if this table lacks it."""
+    return RULE_MEANING.get(rule, f"see `oasdiff checks` for {rule}")
+
+
 @dataclass
 class Finding:
     rule: str  # oasdiff's rule id, e.g. "request-parameter-became-required"

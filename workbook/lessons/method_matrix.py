@@ -81,8 +81,10 @@ def status_of(api: Api, method: str, path: str) -> int:
 
 
 def status_matrix(apis: Iterable[Api], methods: Iterable[str] = METHODS) -> Table:
-    """Rows: methods. Columns: the paths of every API given. Cells: the status codes."""
-    apis = list(apis)
-    columns = [(api, path) for api in apis for path in api.bodies]
-    rows = [[method] + [status_of(api, method, path) for api, path in columns] for method in methods]
-    return table(rows, ["method"] + [path for _, path in columns])
+    """Rows: the paths of every API given. Columns: the methods. Cells: the status codes.
+    (Paths down the side, short method names across: the table fits a narrow window.)"""
+    methods = list(methods)
+    rows = [
+        [path] + [status_of(api, method, path) for method in methods] for api in apis for path in api.bodies
+    ]
+    return table(rows, ["path", *methods])
