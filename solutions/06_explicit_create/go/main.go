@@ -17,16 +17,8 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
-	"fmt"
-	"io"
-	"log"
-	"net"
 	"net/http"
-	"os"
-	"os/signal"
 	"regexp"
 	// BEGIN SOLUTION
 	"slices"
@@ -34,7 +26,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	// BEGIN SOLUTION
 	"unicode/utf8"
 	// END SOLUTION
@@ -44,8 +35,6 @@ import (
 
 // The names are those of the Python and Node files, so the three read alike.
 const (
-	HOST             = "127.0.0.1"
-	MAX_BODY_BYTES   = 16384
 	MAX_EMAIL        = 254
 	MAX_NAME         = 100
 	ALLOW_COLLECTION = "POST"
@@ -53,21 +42,6 @@ const (
 )
 
 var EMAIL_PATTERN = regexp.MustCompile(`^[^@ \t\r\n]+@[^@ \t\r\n]+$`)
-
-// ---- Errors ----
-
-// An apiError is an answer the client caused: its status, the message of its JSON body, headers.
-type apiError struct {
-	status  int
-	message string
-	headers map[string]string
-}
-
-func (e apiError) Error() string { return e.message }
-
-func errorf(status int, format string, args ...any) apiError {
-	return apiError{status: status, message: fmt.Sprintf(format, args...)}
-}
 
 // ---- Store ----
 
@@ -135,21 +109,6 @@ var store = &MemoryStore{users: map[string]User{}, emails: map[string]string{}}
 // END SOLUTION
 
 // ---- Validation ----
-
-// readBody returns the request body; net/http has already checked Content-Length against it.
-func readBody(r *http.Request) ([]byte, error) {
-	if r.ContentLength < 0 {
-		return nil, errorf(411, "Content-Length is required")
-	}
-	if r.ContentLength > MAX_BODY_BYTES {
-		return nil, errorf(413, "body must be at most %d bytes", MAX_BODY_BYTES)
-	}
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		panic(http.ErrAbortHandler) // the client went away mid-body: nobody to answer
-	}
-	return body, nil
-}
 
 // BEGIN SOLUTION
 // Parameters such as "; charset=utf-8" are allowed, and media types are case-insensitive.
@@ -252,15 +211,6 @@ func validateUser(fields map[string]any) (map[string]string, error) {
 
 // ---- Handlers ----
 
-// Each handler returns a response; body nil means no body at all (204).
-type response struct {
-	status  int
-	headers map[string]string
-	body    any
-}
-
-type handler func(r *http.Request, id string) (response, error)
-
 // BEGIN SOLUTION
 // createUser runs one check after the other, in the order of servers/README.md, so that a request
 // with two problems always gets the same answer: the media type (415), the syntax (400), each
@@ -301,40 +251,6 @@ func createUser(r *http.Request, _ string) (response, error) {
 	// END SOLUTION
 }
 
-func getUser(r *http.Request, id string) (response, error) {
-	user, ok := store.get(id)
-	if !ok {
-		// The path names no user: 404, with a message that says which kind of thing is missing.
-		return response{}, errorf(404, "user not found")
-	}
-	return response{200, nil, user}, nil
-}
-
-// encodeJSON returns compact JSON and a newline; SetEscapeHTML(false) keeps <, > and & as they
-// are, like Python's json.dumps and JavaScript's JSON.stringify.
-func encodeJSON(value any) []byte {
-	var buffer bytes.Buffer
-	encoder := json.NewEncoder(&buffer)
-	encoder.SetEscapeHTML(false)
-	encoder.Encode(value) // Encode adds the newline
-	return buffer.Bytes()
-}
-
-func sendJSON(w http.ResponseWriter, res response) {
-	for name, value := range res.headers {
-		w.Header().Set(name, value)
-	}
-	if res.body == nil { // 204 has neither a body nor a Content-Length
-		w.WriteHeader(res.status)
-		return
-	}
-	data := encodeJSON(res.body)
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
-	w.WriteHeader(res.status)
-	w.Write(data) // HEAD: net/http discards the body
-}
-
 // ---- Routing ----
 
 var collectionHandlers = map[string]handler{"POST": createUser}
@@ -359,45 +275,4 @@ func route(method, path string) (handler, string, error) {
 		return nil, "", apiError{405, "method not allowed", map[string]string{"Allow": allow}}
 	}
 	return h, id, nil
-}
-
-// serveHTTP: net/http calls it for every request, whatever the method or path.
-func serveHTTP(w http.ResponseWriter, r *http.Request) {
-	h, id, err := route(r.Method, r.URL.Path)
-	var res response
-	if err == nil {
-		res, err = h(r, id)
-	}
-	if err != nil {
-		e := err.(apiError) // handlers return no other error
-		res = response{e.status, e.headers, map[string]string{"error": e.message}}
-	}
-	sendJSON(w, res)
-}
-
-// ---- Start-up ----
-
-func main() {
-	port := os.Getenv("PORT")
-	if len(os.Args) > 1 {
-		port = os.Args[1]
-	}
-	if port == "" {
-		port = "0"
-	}
-	listener, err := net.Listen("tcp", net.JoinHostPort(HOST, port))
-	if err != nil {
-		log.Fatal(err)
-	}
-	server := &http.Server{Handler: http.HandlerFunc(serveHTTP)}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	go func() {
-		<-ctx.Done()
-		server.Shutdown(context.Background())
-	}()
-	fmt.Printf("listening on http://%s\n", listener.Addr())
-	if err := server.Serve(listener); err != http.ErrServerClosed {
-		log.Fatal(err)
-	}
 }

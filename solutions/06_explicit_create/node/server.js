@@ -17,28 +17,16 @@
 
 "use strict";
 
-const http = require("node:http");
+// JSON out, one response per request, the launch contract: plumbing.js.
+const { ApiError, readBody, serve } = require("./plumbing.js");
 
 // ---- Constants ----
 
-const HOST = "127.0.0.1";
-const MAX_BODY_BYTES = 16384;
 const MAX_EMAIL = 254;
 const MAX_NAME = 100;
 const EMAIL_PATTERN = /^[^@ \t\r\n]+@[^@ \t\r\n]+$/;
 const ALLOW_COLLECTION = "POST";
 const ALLOW_ITEM = "GET, HEAD";
-
-// ---- Errors ----
-
-// An answer the client caused: its status, the message of its JSON body, extra headers.
-class ApiError extends Error {
-  constructor(status, message, headers = {}) {
-    super(message);
-    this.status = status;
-    this.headers = headers;
-  }
-}
 
 // ---- Store ----
 
@@ -82,18 +70,6 @@ class MemoryStore {
 const store = new MemoryStore();
 
 // ---- Validation ----
-
-// The request body, read to its end (Node has checked Content-Length against what arrives).
-async function readBody(req) {
-  const length = req.headers["content-length"];
-  if (length === undefined) throw new ApiError(411, "Content-Length is required");
-  if (Number(length) > MAX_BODY_BYTES) {
-    throw new ApiError(413, `body must be at most ${MAX_BODY_BYTES} bytes`);
-  }
-  const chunks = [];
-  for await (const chunk of req) chunks.push(chunk);
-  return Buffer.concat(chunks);
-}
 
 // BEGIN SOLUTION
 // Parameters such as "; charset=utf-8" are allowed, and media types are case-insensitive.
@@ -226,17 +202,6 @@ function getUser(req, id) {
   return [200, {}, user];
 }
 
-// Compact JSON, UTF-8, then a newline; always with a Content-Length.
-function sendJson(res, status, headers, body) {
-  res.statusCode = status;
-  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
-  if (body === null) return res.end(); // 204 has neither a body nor a Content-Length
-  const bytes = Buffer.from(JSON.stringify(body) + "\n", "utf8");
-  res.setHeader("Content-Type", "application/json");
-  res.setHeader("Content-Length", bytes.length);
-  res.end(bytes); // HEAD: Node sends the headers only
-}
-
 // ---- Routing ----
 
 const COLLECTION_HANDLERS = { POST: createUser };
@@ -260,33 +225,4 @@ function route(method, path) {
   return [handlers[method], id];
 }
 
-// Node calls this for every request, whatever its method or path.
-async function handle(req, res) {
-  try {
-    const [handler, id] = route(req.method, req.url.split("?")[0]);
-    const [status, headers, body] = await handler(req, id);
-    sendJson(res, status, headers, body);
-  } catch (err) {
-    if (err instanceof ApiError) return sendJson(res, err.status, err.headers, { error: err.message });
-    console.error(err); // a bug, not the client's fault: say so, and keep serving the others
-    sendJson(res, 500, {}, { error: "internal server error" });
-  }
-}
-
-// ---- Start-up ----
-
-function main() {
-  const port = Number(process.argv[2] ?? process.env.PORT ?? 0);
-  const server = http.createServer(handle);
-  for (const signal of ["SIGTERM", "SIGINT"]) {
-    process.on(signal, () => {
-      server.close(() => process.exit(0));
-      server.closeAllConnections();
-    });
-  }
-  server.listen(port, HOST, () => {
-    console.log(`listening on http://${HOST}:${server.address().port}`);
-  });
-}
-
-main();
+serve(route);

@@ -18,20 +18,16 @@ client can act on each one. Nothing is guessed, filled in or silently dropped.
 # END SOLUTION
 
 import json
-import os
 import re
-import signal
-import sys
 import threading
-import traceback
-from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+# JSON out, one response per request, the launch contract: plumbing.py.
+from plumbing import ApiError, Handler, Response, read_body, serve
 
 # ---- Constants ----------------------------------------------------------------------------
 
-HOST = "127.0.0.1"
-MAX_BODY_BYTES = 16384
 MAX_EMAIL = 254
 MAX_NAME = 100
 EMAIL_PATTERN = re.compile(r"^[^@ \t\r\n]+@[^@ \t\r\n]+$")
@@ -39,18 +35,6 @@ ALLOW_COLLECTION = "POST"
 ALLOW_ITEM = "GET, HEAD"
 
 User = dict[str, str]  # {"id": ..., "email": ..., "name": ...}, keys in this order
-Response = tuple[int, dict[str, str], Any]  # status, extra headers, JSON body (None: no body)
-
-# ---- Errors -------------------------------------------------------------------------------
-
-
-class ApiError(Exception):
-    """An answer the client caused: its status, the message of its JSON body, extra headers."""
-
-    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.status, self.message, self.headers = status, message, headers or {}
-
 
 # ---- Store --------------------------------------------------------------------------------
 
@@ -98,17 +82,6 @@ class MemoryStore:
 store = MemoryStore()
 
 # ---- Validation ---------------------------------------------------------------------------
-
-
-def read_body(request: BaseHTTPRequestHandler) -> bytes:
-    """The request body, read exactly to its Content-Length."""
-    length = request.headers.get("Content-Length", "")
-    if not length.isdigit():
-        raise ApiError(411, "Content-Length is required")
-    if int(length) > MAX_BODY_BYTES:
-        raise ApiError(413, f"body must be at most {MAX_BODY_BYTES} bytes")
-    request.body_read = True
-    return request.rfile.read(int(length))
 
 
 # BEGIN SOLUTION
@@ -221,14 +194,8 @@ def get_user(request: BaseHTTPRequestHandler, user_id: str) -> Response:
     return 200, {}, user
 
 
-def encode_json(value: Any) -> bytes:
-    """Compact UTF-8 JSON and a newline, non-ASCII characters as they are."""
-    return (json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
-
-
 # ---- Routing ------------------------------------------------------------------------------
 
-Handler = Callable[[BaseHTTPRequestHandler, str], Response]
 COLLECTION_HANDLERS: dict[str, Handler] = {"POST": create_user}
 ITEM_HANDLERS: dict[str, Handler] = {"GET": get_user, "HEAD": get_user}
 
@@ -248,66 +215,5 @@ def route(method: str, path: str) -> tuple[Handler, str]:
     return handlers[method], user_id
 
 
-class UsersHandler(BaseHTTPRequestHandler):
-    """Turns each request into one call to route() and one JSON response."""
-
-    protocol_version = "HTTP/1.1"  # keep-alive, as clients expect
-    disable_nagle_algorithm = True  # headers and body leave in two writes: send both at once
-
-    def __getattr__(self, name: str) -> Callable[[], None]:
-        # http.server calls do_<METHOD>: send every method to dispatch(), so route() decides.
-        if name.startswith("do_"):
-            return self.dispatch
-        raise AttributeError(name)
-
-    def dispatch(self) -> None:
-        self.body_read = False  # read_body() sets it
-        try:
-            handler, user_id = route(self.command, self.path.partition("?")[0])
-            status, headers, body = handler(self, user_id)
-        except ApiError as error:
-            status, headers, body = error.status, error.headers, {"error": error.message}
-        except Exception:  # a bug, not the client's fault: say so, and keep serving the others
-            traceback.print_exc()  # to stderr, where the launcher shows it
-            status, headers, body = 500, {}, {"error": "internal server error"}
-        if not self.body_read and self.headers.get("Content-Length", "0") != "0":
-            # The unread body is still in the socket, where it would pass for the next request:
-            # close the connection after this answer (Node and Go skip such a body for us).
-            headers = {**headers, "Connection": "close"}
-        self.send_json(status, headers, body)
-
-    def send_json(self, status: int, headers: dict[str, str], body: Any) -> None:
-        """One response: compact JSON and a newline; HEAD gets GET's headers and no body."""
-        self.send_response(status)
-        for name, value in headers.items():
-            self.send_header(name, value)
-        data = b"" if body is None else encode_json(body)
-        if body is not None:  # 204 has neither a body nor a Content-Length
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(data)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Log nothing per request."""
-
-
-# ---- Start-up -----------------------------------------------------------------------------
-
-
-def stop(signum: int, frame: Any) -> None:
-    raise SystemExit(0)  # leaves serve_forever(); `with server` closes the socket
-
-
-def main() -> None:
-    port = int(sys.argv[1] if len(sys.argv) > 1 else os.environ.get("PORT", "0"))
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    with ThreadingHTTPServer((HOST, port), UsersHandler) as server:
-        print(f"listening on http://{HOST}:{server.server_port}", flush=True)
-        server.serve_forever()
-
-
 if __name__ == "__main__":
-    main()
+    serve(route)

@@ -1,0 +1,159 @@
+// The plumbing of exercise 06, which is not what it is about: reading a body and writing
+// JSON, one JSON response per request, and the launch contract. main.go uses it (one package,
+// two files); you need not open this file (but you may: nothing in it is hidden magic).
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strconv"
+	"syscall"
+	"time"
+)
+
+const (
+	HOST           = "127.0.0.1"
+	MAX_BODY_BYTES = 16384
+)
+
+// ---- Errors ----
+
+// An apiError is an answer the client caused: its status, the message of its JSON body, headers.
+type apiError struct {
+	status  int
+	message string
+	headers map[string]string
+}
+
+func (e apiError) Error() string { return e.message }
+
+func errorf(status int, format string, args ...any) apiError {
+	return apiError{status: status, message: fmt.Sprintf(format, args...)}
+}
+
+// ---- JSON in ----
+
+// readBody returns the request body; net/http has already checked Content-Length against it.
+func readBody(r *http.Request) ([]byte, error) {
+	if r.ContentLength < 0 {
+		return nil, errorf(411, "Content-Length is required")
+	}
+	if r.ContentLength > MAX_BODY_BYTES {
+		return nil, errorf(413, "body must be at most %d bytes", MAX_BODY_BYTES)
+	}
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		panic(http.ErrAbortHandler) // the client went away mid-body: nobody to answer
+	}
+	return body, nil
+}
+
+// getUser answers GET /users/{id}, which exercise 05 is about: here, it lets you see what POST made.
+func getUser(r *http.Request, id string) (response, error) {
+	user, ok := store.get(id)
+	if !ok {
+		// The path names no user: 404, with a message that says which kind of thing is missing.
+		return response{}, errorf(404, "user not found")
+	}
+	return response{200, nil, user}, nil
+}
+
+// Each handler returns a response; body nil means no body at all (204).
+type response struct {
+	status  int
+	headers map[string]string
+	body    any
+}
+
+type handler func(r *http.Request, id string) (response, error)
+
+// encodeJSON returns compact JSON and a newline; SetEscapeHTML(false) keeps <, > and & as they
+// are, like Python's json.dumps and JavaScript's JSON.stringify.
+func encodeJSON(value any) []byte {
+	var buffer bytes.Buffer
+	encoder := json.NewEncoder(&buffer)
+	encoder.SetEscapeHTML(false)
+	encoder.Encode(value) // Encode adds the newline
+	return buffer.Bytes()
+}
+
+func sendJSON(w http.ResponseWriter, res response) {
+	for name, value := range res.headers {
+		w.Header().Set(name, value)
+	}
+	if res.body == nil { // 204 has neither a body nor a Content-Length
+		w.WriteHeader(res.status)
+		return
+	}
+	data := encodeJSON(res.body)
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
+	w.WriteHeader(res.status)
+	w.Write(data) // HEAD: net/http discards the body
+}
+
+// serveHTTP: net/http calls it for every request, whatever the method or path. route() is in
+// main.go: it picks the handler, whose answer or error becomes one JSON response.
+func serveHTTP(w http.ResponseWriter, r *http.Request) {
+	h, id, err := route(r.Method, r.URL.Path)
+	var res response
+	if err == nil {
+		res, err = h(r, id)
+	}
+	var e apiError
+	switch {
+	case errors.As(err, &e): // an answer the client caused
+		res = response{e.status, e.headers, map[string]string{"error": e.message}}
+	case err != nil: // a bug, not the client's fault: say so, and keep serving the others
+		log.Printf("internal error on %s %s: %v", r.Method, r.URL.Path, err)
+		res = response{500, map[string]string{"Connection": "close"}, map[string]string{"error": "internal server error"}}
+	}
+	sendJSON(w, res)
+}
+
+// ---- Start-up ----
+
+func main() {
+	port := os.Getenv("PORT")
+	if len(os.Args) > 1 {
+		port = os.Args[1]
+	}
+	if port == "" {
+		port = "0"
+	}
+	listener, err := net.Listen("tcp", net.JoinHostPort(HOST, port))
+	if err != nil {
+		log.Fatal(err)
+	}
+	// A slow client cannot hold a connection (or the server) forever: deadlines for the headers,
+	// the whole request, the answer and an idle keep-alive connection.
+	server := &http.Server{
+		Handler:           http.HandlerFunc(serveHTTP),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      10 * time.Second,
+		IdleTimeout:       30 * time.Second,
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	go func() {
+		<-ctx.Done()
+		// Stop accepting, let requests in flight finish, but not for longer than 5 s.
+		deadline, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		server.Shutdown(deadline)
+	}()
+	fmt.Printf("listening on http://%s\n", listener.Addr())
+	if err := server.Serve(listener); err != http.ErrServerClosed {
+		log.Fatal(err)
+	}
+}
