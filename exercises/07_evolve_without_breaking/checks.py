@@ -146,6 +146,15 @@ def deprecation(ctx: Context) -> None:
                "since 1970 at which name became deprecated)", shown)
 
 
+@check_that("v1's refusals still hold: ?limit= and ?limit=5;x=1 are 400, not the default page", hint=1)
+def limit_refusals(ctx: Context) -> None:
+    # servers/README.md: a parameter present with an empty value is a bad value, not an absent one.
+    limit = "limit must be an integer from 1 to 100"
+    for query, message in (("limit=", limit), ("limit=5;x=1", limit), ("limit=0", limit),
+                           ("cursor=", "cursor is not valid")):
+        expect_error(ctx.request("GET", f"/users?{query}"), 400, message)
+
+
 @check_that("v1 still works: every contract test of the v1 client passes, unchanged", hint=1)
 def v1_contract(ctx: Context) -> None:
     results = run_contract(ctx.url)

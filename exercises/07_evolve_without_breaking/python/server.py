@@ -7,24 +7,27 @@ the product needs, a `nickname` and `full_name` in place of `name`, the way the 
 that every v1 contract test still passes; then `make check EX=07 IN=python`.
 """
 
-import json
-import os
 import re
-import signal
-import sys
 import threading
-import traceback
-from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs
 
+# JSON in and out, the query of GET /users, one response per request, the launch contract.
+from plumbing import (
+    ApiError,
+    Handler,
+    Response,
+    check_content_type,
+    parse_cursor,
+    parse_limit,
+    parse_object,
+    read_body,
+    serve,
+)
+
 # ---- Constants ----------------------------------------------------------------------------
 
-HOST = "127.0.0.1"
-MAX_BODY_BYTES = 16384
-DEFAULT_LIMIT = 20
-MAX_LIMIT = 100
 MAX_EMAIL = 254
 MAX_NAME = 100
 EMAIL_PATTERN = re.compile(r"^[^@ \t\r\n]+@[^@ \t\r\n]+$")
@@ -32,18 +35,6 @@ ALLOW_COLLECTION = "GET, HEAD, POST"
 ALLOW_ITEM = "GET, HEAD, PATCH, DELETE"
 
 User = dict[str, str]  # {"id": ..., "email": ..., "name": ...}, keys in this order
-Response = tuple[int, dict[str, str], Any]  # status, extra headers, JSON body (None: no body)
-
-# ---- Errors -------------------------------------------------------------------------------
-
-
-class ApiError(Exception):
-    """An answer the client caused: its status, the message of its JSON body, extra headers."""
-
-    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.status, self.message, self.headers = status, message, headers or {}
-
 
 # ---- Store --------------------------------------------------------------------------------
 
@@ -108,34 +99,6 @@ store = MemoryStore()
 # ---- Validation ---------------------------------------------------------------------------
 
 
-def read_body(request: BaseHTTPRequestHandler) -> bytes:
-    """The request body, read exactly to its Content-Length."""
-    length = request.headers.get("Content-Length", "")
-    if not length.isdigit():
-        raise ApiError(411, "Content-Length is required")
-    if int(length) > MAX_BODY_BYTES:
-        raise ApiError(413, f"body must be at most {MAX_BODY_BYTES} bytes")
-    request.body_read = True
-    return request.rfile.read(int(length))
-
-
-def check_content_type(request: BaseHTTPRequestHandler, allowed: tuple[str, ...]) -> None:
-    # Parameters such as "; charset=utf-8" are allowed, and media types are case-insensitive.
-    media_type = request.headers.get("Content-Type", "").split(";")[0].strip().lower()
-    if media_type not in allowed:
-        raise ApiError(415, "Content-Type must be " + " or ".join(allowed))
-
-
-def parse_object(body: bytes) -> dict[str, Any]:
-    try:
-        value = json.loads(body.decode("utf-8"))
-    except ValueError:  # bad UTF-8 or bad JSON
-        raise ApiError(400, "body is not valid JSON") from None
-    if not isinstance(value, dict):
-        raise ApiError(400, "body must be a JSON object")
-    return value
-
-
 def validate_user(fields: dict[str, Any], partial: bool) -> dict[str, str]:
     """The checked email and name of a POST body, or of a PATCH body when partial."""
     # TODO 3: `nickname` is optional: null or a string of 1 to 50 characters, else 400
@@ -169,30 +132,6 @@ def validate_user(fields: dict[str, Any], partial: bool) -> dict[str, str]:
     return checked
 
 
-def parse_digits(text: str) -> int | None:
-    """The number that plain ASCII digits stand for, else None."""
-    return int(text) if re.fullmatch(r"[0-9]{1,18}", text) else None
-
-
-def parse_limit(text: str) -> int:
-    if not text:  # absent or empty
-        return DEFAULT_LIMIT
-    limit = parse_digits(text)
-    if limit is None or not 1 <= limit <= MAX_LIMIT:
-        raise ApiError(400, f"limit must be an integer from 1 to {MAX_LIMIT}")
-    return limit
-
-
-def parse_cursor(text: str) -> int:
-    """The id after which the page starts; 0 (before every id) on the first page."""
-    if not text:
-        return 0
-    cursor = parse_digits(text)
-    if cursor is None:
-        raise ApiError(400, "cursor is not valid")
-    return cursor
-
-
 # ---- Handlers -----------------------------------------------------------------------------
 
 
@@ -216,9 +155,10 @@ def create_user(request: BaseHTTPRequestHandler, user_id: str) -> Response:
 
 
 def list_users(request: BaseHTTPRequestHandler, user_id: str) -> Response:
-    query = parse_qs(request.path.partition("?")[2])
-    limit = parse_limit(query.get("limit", [""])[0])
-    after_id = parse_cursor(query.get("cursor", [""])[0])
+    # keep_blank_values: without it parse_qs drops `limit=`, which would pass for no limit at all.
+    query = parse_qs(request.path.partition("?")[2], keep_blank_values=True)
+    limit = parse_limit(query.get("limit", [None])[0])
+    after_id = parse_cursor(query.get("cursor", [None])[0])
     users = store.list(after_id, limit + 1)  # one more than the page: is there a next?
     page, headers, next_cursor = users[:limit], {}, None
     if len(users) > limit:
@@ -254,14 +194,8 @@ def delete_user(request: BaseHTTPRequestHandler, user_id: str) -> Response:
     return 204, {}, None  # done, and nothing left to show
 
 
-def encode_json(value: Any) -> bytes:
-    """Compact UTF-8 JSON and a newline, non-ASCII characters as they are."""
-    return (json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
-
-
 # ---- Routing ------------------------------------------------------------------------------
 
-Handler = Callable[[BaseHTTPRequestHandler, str], Response]
 COLLECTION_HANDLERS: dict[str, Handler] = {
     "GET": list_users, "HEAD": list_users, "POST": create_user,
 }
@@ -285,66 +219,5 @@ def route(method: str, path: str) -> tuple[Handler, str]:
     return handlers[method], user_id
 
 
-class UsersHandler(BaseHTTPRequestHandler):
-    """Turns each request into one call to route() and one JSON response."""
-
-    protocol_version = "HTTP/1.1"  # keep-alive, as clients expect
-    disable_nagle_algorithm = True  # headers and body leave in two writes: send both at once
-
-    def __getattr__(self, name: str) -> Callable[[], None]:
-        # http.server calls do_<METHOD>: send every method to dispatch(), so route() decides.
-        if name.startswith("do_"):
-            return self.dispatch
-        raise AttributeError(name)
-
-    def dispatch(self) -> None:
-        self.body_read = False  # read_body() sets it
-        try:
-            handler, user_id = route(self.command, self.path.partition("?")[0])
-            status, headers, body = handler(self, user_id)
-        except ApiError as error:
-            status, headers, body = error.status, error.headers, {"error": error.message}
-        except Exception:  # a bug, not the client's fault: say so, and keep serving the others
-            traceback.print_exc()  # to stderr, where the launcher shows it
-            status, headers, body = 500, {}, {"error": "internal server error"}
-        if not self.body_read and self.headers.get("Content-Length", "0") != "0":
-            # The unread body is still in the socket, where it would pass for the next request:
-            # close the connection after this answer (Node and Go skip such a body for us).
-            headers = {**headers, "Connection": "close"}
-        self.send_json(status, headers, body)
-
-    def send_json(self, status: int, headers: dict[str, str], body: Any) -> None:
-        """One response: compact JSON and a newline; HEAD gets GET's headers and no body."""
-        self.send_response(status)
-        for name, value in headers.items():
-            self.send_header(name, value)
-        data = b"" if body is None else encode_json(body)
-        if body is not None:  # 204 has neither a body nor a Content-Length
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(data)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Log nothing per request."""
-
-
-# ---- Start-up -----------------------------------------------------------------------------
-
-
-def stop(signum: int, frame: Any) -> None:
-    raise SystemExit(0)  # leaves serve_forever(); `with server` closes the socket
-
-
-def main() -> None:
-    port = int(sys.argv[1] if len(sys.argv) > 1 else os.environ.get("PORT", "0"))
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    with ThreadingHTTPServer((HOST, port), UsersHandler) as server:
-        print(f"listening on http://{HOST}:{server.server_port}", flush=True)
-        server.serve_forever()
-
-
 if __name__ == "__main__":
-    main()
+    serve(route)

@@ -20,19 +20,11 @@
 package main
 
 import (
-	"bytes"
-	"context"
-	"encoding/json"
 	"fmt"
-	"io"
-	"log"
 	// BEGIN SOLUTION
 	"maps"
 	// END SOLUTION
-	"net"
 	"net/http"
-	"os"
-	"os/signal"
 	// BEGIN SOLUTION
 	"reflect"
 	// END SOLUTION
@@ -41,7 +33,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"unicode/utf8"
 )
 
@@ -49,12 +40,8 @@ import (
 
 // The names are those of the Python and Node files, so the three read alike.
 const (
-	HOST           = "127.0.0.1"
-	MAX_BODY_BYTES = 16384
-	DEFAULT_LIMIT  = 20
-	MAX_LIMIT      = 100
-	MAX_EMAIL      = 254
-	MAX_NAME       = 100
+	MAX_EMAIL = 254
+	MAX_NAME  = 100
 	// BEGIN SOLUTION
 	MAX_NICKNAME = 50
 	// END SOLUTION
@@ -75,25 +62,7 @@ var DEPRECATION = map[string]string{
 
 // END SOLUTION
 
-var (
-	EMAIL_PATTERN = regexp.MustCompile(`^[^@ \t\r\n]+@[^@ \t\r\n]+$`)
-	DIGITS        = regexp.MustCompile(`^[0-9]{1,18}$`)
-)
-
-// ---- Errors ----
-
-// An apiError is an answer the client caused: its status, the message of its JSON body, headers.
-type apiError struct {
-	status  int
-	message string
-	headers map[string]string
-}
-
-func (e apiError) Error() string { return e.message }
-
-func errorf(status int, format string, args ...any) apiError {
-	return apiError{status: status, message: fmt.Sprintf(format, args...)}
-}
+var EMAIL_PATTERN = regexp.MustCompile(`^[^@ \t\r\n]+@[^@ \t\r\n]+$`)
 
 // ---- Store ----
 
@@ -224,45 +193,6 @@ var store = &MemoryStore{users: map[string]User{}, emails: map[string]string{}}
 
 // ---- Validation ----
 
-// readBody returns the request body; net/http has already checked Content-Length against it.
-func readBody(r *http.Request) ([]byte, error) {
-	if r.ContentLength < 0 {
-		return nil, errorf(411, "Content-Length is required")
-	}
-	if r.ContentLength > MAX_BODY_BYTES {
-		return nil, errorf(413, "body must be at most %d bytes", MAX_BODY_BYTES)
-	}
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		panic(http.ErrAbortHandler) // the client went away mid-body: nobody to answer
-	}
-	return body, nil
-}
-
-// Parameters such as "; charset=utf-8" are allowed, and media types are case-insensitive.
-func checkContentType(r *http.Request, allowed ...string) error {
-	mediaType, _, _ := strings.Cut(r.Header.Get("Content-Type"), ";")
-	if !slices.Contains(allowed, strings.ToLower(strings.TrimSpace(mediaType))) {
-		return errorf(415, "Content-Type must be %s", strings.Join(allowed, " or "))
-	}
-	return nil
-}
-
-// A map, never a struct: encoding/json matches struct fields case-insensitively and would take
-// {"EMAIL": ...} for an email, and a struct cannot tell a field left out from a null.
-func parseObject(body []byte) (map[string]any, error) {
-	var value any
-	// encoding/json would silently put U+FFFD in place of invalid UTF-8: refuse it first.
-	if !utf8.Valid(body) || json.Unmarshal(body, &value) != nil {
-		return nil, errorf(400, "body is not valid JSON")
-	}
-	fields, ok := value.(map[string]any)
-	if !ok {
-		return nil, errorf(400, "body must be a JSON object")
-	}
-	return fields, nil
-}
-
 // BEGIN SOLUTION
 // validateUser returns the checked email, name and nickname of a POST body, or of a PATCH body
 // when partial: email and name as strings, nickname as a *string (nil: no nickname).
@@ -352,40 +282,7 @@ func validateUser(fields map[string]any, partial bool) (map[string]any, error) {
 	return checked, nil
 }
 
-// parseLimit: an empty query value counts as absent (?limit= is the default page size).
-func parseLimit(raw string) (int, error) {
-	if raw == "" {
-		return DEFAULT_LIMIT, nil
-	}
-	limit, err := strconv.Atoi(raw)
-	if !DIGITS.MatchString(raw) || err != nil || limit < 1 || limit > MAX_LIMIT {
-		return 0, errorf(400, "limit must be an integer from 1 to %d", MAX_LIMIT)
-	}
-	return limit, nil
-}
-
-// parseCursor returns the id after which the page starts; 0 (before every id) on the first page.
-func parseCursor(raw string) (int, error) {
-	if raw == "" {
-		return 0, nil
-	}
-	cursor, err := strconv.Atoi(raw)
-	if !DIGITS.MatchString(raw) || err != nil {
-		return 0, errorf(400, "cursor is not valid")
-	}
-	return cursor, nil
-}
-
 // ---- Handlers ----
-
-// Each handler returns a response; body nil means no body at all (204).
-type response struct {
-	status  int
-	headers map[string]string
-	body    any
-}
-
-type handler func(r *http.Request, id string) (response, error)
 
 // BEGIN SOLUTION
 // presented is a user as the API sends it: v1's three fields first, then what was added.
@@ -471,12 +368,11 @@ type listPage struct {
 }
 
 func listUsers(r *http.Request, _ string) (response, error) {
-	query := r.URL.Query()
-	limit, err := parseLimit(query.Get("limit"))
+	limit, err := parseLimit(queryValue(r.URL.RawQuery, "limit"))
 	if err != nil {
 		return response{}, err
 	}
-	afterID, err := parseCursor(query.Get("cursor"))
+	afterID, err := parseCursor(queryValue(r.URL.RawQuery, "cursor"))
 	if err != nil {
 		return response{}, err
 	}
@@ -552,31 +448,6 @@ func deleteUser(r *http.Request, id string) (response, error) {
 	return response{status: 204}, nil // done, and nothing left to show
 }
 
-// encodeJSON returns compact JSON and a newline; SetEscapeHTML(false) keeps <, > and & as they
-// are, like Python's json.dumps and JavaScript's JSON.stringify.
-func encodeJSON(value any) []byte {
-	var buffer bytes.Buffer
-	encoder := json.NewEncoder(&buffer)
-	encoder.SetEscapeHTML(false)
-	encoder.Encode(value) // Encode adds the newline
-	return buffer.Bytes()
-}
-
-func sendJSON(w http.ResponseWriter, res response) {
-	for name, value := range res.headers {
-		w.Header().Set(name, value)
-	}
-	if res.body == nil { // 204 has neither a body nor a Content-Length
-		w.WriteHeader(res.status)
-		return
-	}
-	data := encodeJSON(res.body)
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
-	w.WriteHeader(res.status)
-	w.Write(data) // HEAD: net/http discards the body
-}
-
 // ---- Routing ----
 
 var collectionHandlers = map[string]handler{"GET": listUsers, "HEAD": listUsers, "POST": createUser}
@@ -601,45 +472,4 @@ func route(method, path string) (handler, string, error) {
 		return nil, "", apiError{405, "method not allowed", map[string]string{"Allow": allow}}
 	}
 	return h, id, nil
-}
-
-// serveHTTP: net/http calls it for every request, whatever the method or path.
-func serveHTTP(w http.ResponseWriter, r *http.Request) {
-	h, id, err := route(r.Method, r.URL.Path)
-	var res response
-	if err == nil {
-		res, err = h(r, id)
-	}
-	if err != nil {
-		e := err.(apiError) // handlers return no other error
-		res = response{e.status, e.headers, map[string]string{"error": e.message}}
-	}
-	sendJSON(w, res)
-}
-
-// ---- Start-up ----
-
-func main() {
-	port := os.Getenv("PORT")
-	if len(os.Args) > 1 {
-		port = os.Args[1]
-	}
-	if port == "" {
-		port = "0"
-	}
-	listener, err := net.Listen("tcp", net.JoinHostPort(HOST, port))
-	if err != nil {
-		log.Fatal(err)
-	}
-	server := &http.Server{Handler: http.HandlerFunc(serveHTTP)}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	go func() {
-		<-ctx.Done()
-		server.Shutdown(context.Background())
-	}()
-	fmt.Printf("listening on http://%s\n", listener.Addr())
-	if err := server.Serve(listener); err != http.ErrServerClosed {
-		log.Fatal(err)
-	}
 }

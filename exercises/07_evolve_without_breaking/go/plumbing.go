@@ -1,0 +1,224 @@
+// The plumbing of exercise 07, which is not what it is about: reading and writing JSON, the
+// query of GET /users, one JSON response per request, and the launch contract. main.go uses it (one package,
+// two files); you need not open this file (but you may: nothing in it is hidden magic).
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/signal"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+	"unicode/utf8"
+)
+
+const (
+	HOST           = "127.0.0.1"
+	MAX_BODY_BYTES = 16384
+	DEFAULT_LIMIT  = 20
+	MAX_LIMIT      = 100
+)
+
+// ---- Errors ----
+
+// An apiError is an answer the client caused: its status, the message of its JSON body, headers.
+type apiError struct {
+	status  int
+	message string
+	headers map[string]string
+}
+
+func (e apiError) Error() string { return e.message }
+
+func errorf(status int, format string, args ...any) apiError {
+	return apiError{status: status, message: fmt.Sprintf(format, args...)}
+}
+
+// ---- JSON in ----
+
+// readBody returns the request body; net/http has already checked Content-Length against it.
+func readBody(r *http.Request) ([]byte, error) {
+	if r.ContentLength < 0 {
+		return nil, errorf(411, "Content-Length is required")
+	}
+	if r.ContentLength > MAX_BODY_BYTES {
+		return nil, errorf(413, "body must be at most %d bytes", MAX_BODY_BYTES)
+	}
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		panic(http.ErrAbortHandler) // the client went away mid-body: nobody to answer
+	}
+	return body, nil
+}
+
+// Parameters such as "; charset=utf-8" are allowed, and media types are case-insensitive.
+func checkContentType(r *http.Request, allowed ...string) error {
+	mediaType, _, _ := strings.Cut(r.Header.Get("Content-Type"), ";")
+	if !slices.Contains(allowed, strings.ToLower(strings.TrimSpace(mediaType))) {
+		return errorf(415, "Content-Type must be %s", strings.Join(allowed, " or "))
+	}
+	return nil
+}
+
+// A map, never a struct: encoding/json matches struct fields case-insensitively and would take
+// {"EMAIL": ...} for an email, and a struct cannot tell a field left out from a null.
+func parseObject(body []byte) (map[string]any, error) {
+	var value any
+	// encoding/json would silently put U+FFFD in place of invalid UTF-8: refuse it first.
+	if !utf8.Valid(body) || json.Unmarshal(body, &value) != nil {
+		return nil, errorf(400, "body is not valid JSON")
+	}
+	fields, ok := value.(map[string]any)
+	if !ok {
+		return nil, errorf(400, "body must be a JSON object")
+	}
+	return fields, nil
+}
+
+// ---- Query parameters of GET /users ----
+
+var DIGITS = regexp.MustCompile(`^[0-9]{1,18}$`)
+
+// queryValue is the first value of the query parameter name, and whether it is there at all
+// (?limit= is there, with the value ""). url.ParseQuery would drop a pair holding a ";" and
+// ?limit=5;x=1 would pass for no limit: this keeps it, as Python and Node do, to refuse it.
+func queryValue(query, name string) (string, bool) {
+	for _, pair := range strings.Split(query, "&") {
+		key, value, _ := strings.Cut(pair, "=")
+		if plainKey, err := url.QueryUnescape(key); err == nil && plainKey == name {
+			if plain, err := url.QueryUnescape(value); err == nil {
+				return plain, true
+			}
+			return value, true
+		}
+	}
+	return "", false
+}
+
+// parseLimit: the page size; an empty value (?limit=) is not a number, so it is refused.
+func parseLimit(raw string, present bool) (int, error) {
+	if !present {
+		return DEFAULT_LIMIT, nil
+	}
+	limit, err := strconv.Atoi(raw)
+	if !DIGITS.MatchString(raw) || err != nil || limit < 1 || limit > MAX_LIMIT {
+		return 0, errorf(400, "limit must be an integer from 1 to %d", MAX_LIMIT)
+	}
+	return limit, nil
+}
+
+// parseCursor returns the id after which the page starts; 0 (before every id) on the first page.
+func parseCursor(raw string, present bool) (int, error) {
+	if !present {
+		return 0, nil
+	}
+	cursor, err := strconv.Atoi(raw)
+	if !DIGITS.MatchString(raw) || err != nil { // empty included
+		return 0, errorf(400, "cursor is not valid")
+	}
+	return cursor, nil
+}
+
+// Each handler returns a response; body nil means no body at all (204).
+type response struct {
+	status  int
+	headers map[string]string
+	body    any
+}
+
+type handler func(r *http.Request, id string) (response, error)
+
+// encodeJSON returns compact JSON and a newline; SetEscapeHTML(false) keeps <, > and & as they
+// are, like Python's json.dumps and JavaScript's JSON.stringify.
+func encodeJSON(value any) []byte {
+	var buffer bytes.Buffer
+	encoder := json.NewEncoder(&buffer)
+	encoder.SetEscapeHTML(false)
+	encoder.Encode(value) // Encode adds the newline
+	return buffer.Bytes()
+}
+
+func sendJSON(w http.ResponseWriter, res response) {
+	for name, value := range res.headers {
+		w.Header().Set(name, value)
+	}
+	if res.body == nil { // 204 has neither a body nor a Content-Length
+		w.WriteHeader(res.status)
+		return
+	}
+	data := encodeJSON(res.body)
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
+	w.WriteHeader(res.status)
+	w.Write(data) // HEAD: net/http discards the body
+}
+
+// serveHTTP: net/http calls it for every request, whatever the method or path. route() is in
+// main.go: it picks the handler, whose answer or error becomes one JSON response.
+func serveHTTP(w http.ResponseWriter, r *http.Request) {
+	h, id, err := route(r.Method, r.URL.Path)
+	var res response
+	if err == nil {
+		res, err = h(r, id)
+	}
+	var e apiError
+	switch {
+	case errors.As(err, &e): // an answer the client caused
+		res = response{e.status, e.headers, map[string]string{"error": e.message}}
+	case err != nil: // a bug, not the client's fault: say so, and keep serving the others
+		log.Printf("internal error on %s %s: %v", r.Method, r.URL.Path, err)
+		res = response{500, map[string]string{"Connection": "close"}, map[string]string{"error": "internal server error"}}
+	}
+	sendJSON(w, res)
+}
+
+// ---- Start-up ----
+
+func main() {
+	port := os.Getenv("PORT")
+	if len(os.Args) > 1 {
+		port = os.Args[1]
+	}
+	if port == "" {
+		port = "0"
+	}
+	listener, err := net.Listen("tcp", net.JoinHostPort(HOST, port))
+	if err != nil {
+		log.Fatal(err)
+	}
+	// A slow client cannot hold a connection (or the server) forever: deadlines for the headers,
+	// the whole request, the answer and an idle keep-alive connection.
+	server := &http.Server{
+		Handler:           http.HandlerFunc(serveHTTP),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      10 * time.Second,
+		IdleTimeout:       30 * time.Second,
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	go func() {
+		<-ctx.Done()
+		// Stop accepting, let requests in flight finish, but not for longer than 5 s.
+		deadline, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		server.Shutdown(deadline)
+	}()
+	fmt.Printf("listening on http://%s\n", listener.Addr())
+	if err := server.Serve(listener); err != http.ErrServerClosed {
+		log.Fatal(err)
+	}
+}
