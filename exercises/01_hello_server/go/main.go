@@ -11,6 +11,7 @@ import (
 	"log"
 	"net"
 	"net/http"
+	"time"
 )
 
 // TODO 3: listen on 127.0.0.1 only. "0.0.0.0" means every address of this machine.
@@ -32,7 +33,14 @@ func main() {
 	}
 	// TODO 1: print exactly one readiness line, `listening on http://127.0.0.1:PORT`, with the
 	// port the listener really got (listener.Addr()).
-	server := &http.Server{Handler: mux}
+	// Deadlines, so that a slow or silent client cannot hold a connection (or the server) forever.
+	server := &http.Server{
+		Handler:           mux,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      10 * time.Second,
+		IdleTimeout:       30 * time.Second,
+	}
 	// TODO 5: exit with status 0 on SIGTERM (and on Ctrl-C, SIGINT).
 	if err := server.Serve(listener); err != http.ErrServerClosed {
 		log.Fatal(err)

@@ -24,6 +24,7 @@ import (
 	"regexp"
 	"sync"
 	"syscall"
+	"time"
 )
 
 const (
@@ -128,12 +129,22 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	server := &http.Server{Handler: http.HandlerFunc(handleNote)}
+	// Deadlines, so that a slow or silent client cannot hold a connection (or the server) forever.
+	server := &http.Server{
+		Handler:           http.HandlerFunc(handleNote),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      10 * time.Second,
+		IdleTimeout:       30 * time.Second,
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	go func() {
 		<-ctx.Done()
-		server.Shutdown(context.Background())
+		// Let requests in flight finish, but for 5 s at most.
+		deadline, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		server.Shutdown(deadline)
 	}()
 	fmt.Printf("listening on http://%s\n", listener.Addr())
 	if err := server.Serve(listener); err != http.ErrServerClosed {

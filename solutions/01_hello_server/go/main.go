@@ -24,6 +24,8 @@ package main
 import (
 	// BEGIN SOLUTION
 	"context"
+	// END SOLUTION
+	// BEGIN SOLUTION
 	"fmt"
 	// END SOLUTION
 	"log"
@@ -31,9 +33,14 @@ import (
 	"net/http"
 	// BEGIN SOLUTION
 	"os"
+	// END SOLUTION
+	// BEGIN SOLUTION
 	"os/signal"
+	// END SOLUTION
+	// BEGIN SOLUTION
 	"syscall"
 	// END SOLUTION
+	"time"
 )
 
 // BEGIN SOLUTION
@@ -94,7 +101,14 @@ func main() {
 	// | 	// TODO 1: print exactly one readiness line, `listening on http://127.0.0.1:PORT`, with the
 	// | 	// port the listener really got (listener.Addr()).
 	// END SOLUTION
-	server := &http.Server{Handler: mux}
+	// Deadlines, so that a slow or silent client cannot hold a connection (or the server) forever.
+	server := &http.Server{
+		Handler:           mux,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      10 * time.Second,
+		IdleTimeout:       30 * time.Second,
+	}
 	// BEGIN SOLUTION
 	// 5. Process managers stop a server with SIGTERM. Go's default is to die by the signal;
 	// NotifyContext turns it into a cancelled context, and Shutdown makes Serve return
@@ -104,7 +118,10 @@ func main() {
 	defer stop()
 	go func() {
 		<-ctx.Done()
-		server.Shutdown(context.Background())
+		// Let requests in flight finish, but for 5 s at most.
+		deadline, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		server.Shutdown(deadline)
 	}()
 	// 1. Port 0 asks the OS for any free port, so only the server knows the real one: it says so
 	// in one line, once it accepts connections. (fmt writes to stdout unbuffered.)
