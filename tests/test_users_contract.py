@@ -4,6 +4,7 @@ outcome, for each of the three servers: the status, the headers that matter and 
 import http.client
 import itertools
 import json
+import re
 
 import pytest
 import requests
@@ -14,6 +15,11 @@ from workbook import raw_request, serve
 from workbook.paths import ROOT
 
 OPENAPI = ROOT / "servers" / "users.openapi.yaml"
+# What servers/README.md says an email may not hold, as the OpenAPI document spells it (ECMA-262).
+NOT_IN_EMAIL = (
+    r"@\x00-\x20\x7f-\xa0\xad\u0600-\u0605\u061c\u06dd\u070f\u08e2\u1680\u180e"
+    r"\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\ufeff\ufff9-\ufffb"
+)
 _numbers = itertools.count(1)
 
 
@@ -116,9 +122,25 @@ def test_the_openapi_document_describes_email_with_pattern_and_max_length_not_fo
         **email,
         "type": "string",
         "maxLength": 254,
-        "pattern": "^[^@ \\t\\r\\n]+@[^@ \\t\\r\\n]+$",
+        "pattern": f"^[^{NOT_IN_EMAIL}]+@[^{NOT_IN_EMAIL}]+$",
     }
     assert "format" not in email
+
+
+def test_the_openapi_email_pattern_is_the_pattern_of_the_servers():
+    """The same characters refused on either side of the @, spelled in each language's regex."""
+    sources = {
+        "python/users.py": r'NOT_IN_EMAIL = \(r"(.*?)"\s+r"(.*?)"\)',
+        "node/users.js": r'NOT_IN_EMAIL =\s+"(.*?)" \+\s+"(.*?)";',
+        "go/users/main.go": r"NOT_IN_EMAIL = `(.*?)` \+\s+`(.*?)`",
+    }
+    for path, spelled in sources.items():
+        found = re.search(spelled, (ROOT / "servers" / path).read_text())
+        chars = "".join(found.groups()).replace("\\\\", "\\")
+        if path.endswith(".go"):  # RE2 spells \u2000 as \x{2000}
+            chars = re.sub(r"\\x\{([0-9a-f]+)\}", lambda m: f"\\u{int(m[1], 16):04x}", chars)
+            chars = chars.replace("\\u00a0", "\\xa0").replace("\\u00ad", "\\xad")
+        assert chars == NOT_IN_EMAIL, path
 
 
 def test_the_openapi_request_bodies_forbid_additional_properties():
@@ -441,6 +463,52 @@ def test_post_with_an_email_already_in_use_is_409(srv):
     user = create(srv)
     response = post(srv, {"email": user["email"], "name": "Someone Else"})
     assert_error(response, 409, "email is already in use")
+
+
+def test_an_email_that_differs_only_in_ascii_case_is_already_in_use(srv):
+    """servers/README.md: two emails are the same once ASCII A-Z are lower-cased."""
+    user = create(srv, email=unique_email("ada"))
+    response = post(srv, {"email": user["email"].upper(), "name": "Shouting Ada"})
+    assert_error(response, 409, "email is already in use")
+
+
+def test_a_user_may_change_the_case_of_their_own_email(srv):
+    user = create(srv, email=unique_email("grace"))
+    response = patch(srv, user["id"], {"email": user["email"].capitalize()})
+    assert_json(response, 200, {**user, "email": user["email"].capitalize()})
+    assert post(srv, {"email": user["email"], "name": "Other"}).status_code == 409
+
+
+def test_emails_that_differ_in_non_ascii_case_are_different_emails(srv):
+    """Unicode case folding is not part of the rule (servers/README.md says why)."""
+    tag = unique_email("e").split("@")[0]
+    assert post(srv, {"email": f"{tag}é@example.com", "name": "Lower"}).status_code == 201
+    assert post(srv, {"email": f"{tag}É@example.com", "name": "Upper"}).status_code == 201
+
+
+@pytest.mark.parametrize(
+    "character",
+    ["\x00", "\x1b", "\x85", "\u00a0", "\u200b", "\u2028", "\u2029", "\ufeff", "\u3000"],
+    ids=[
+        "nul",
+        "escape",
+        "next-line",
+        "no-break-space",
+        "zero-width-space",
+        "line-separator",
+        "paragraph-separator",
+        "byte-order-mark",
+        "ideographic-space",
+    ],
+)
+def test_an_email_with_a_control_or_invisible_character_is_400(srv, character):
+    response = post(srv, {"email": f"ada{character}lovelace@example.com", "name": "Ada"})
+    assert_error(response, 400, "email must look like name@example.com")
+
+
+def test_brackets_inside_strings_do_not_count_as_nesting(srv):
+    response = post(srv, {"email": unique_email(), "name": "[" * 30 + "{" * 30})
+    assert response.status_code == 201
 
 
 def test_post_validates_the_body_before_checking_uniqueness(srv):

@@ -110,6 +110,20 @@ SCRIPT = [
     step("GET", "/users?limit"),
     step("GET", "/users?cursor=" + "9" * 5000),
     step("GET", "/users"),
+    # The error cases of issue 9: framing the handlers answer, limits, JSON depth, the email rule.
+    step("GET", "/users?x=" + "a" * 9000),  # 414
+    step("GET", "/users", {f"X-Header-{n}": "v" for n in range(120)}),  # 431
+    step("get", "/users"),  # 405: methods are case-sensitive
+    step("BREW", "/nope"),  # 404
+    step("POST", "/users", {**JSON, "Transfer-Encoding": "chunked"}, length=False),  # 411, closes
+    step("POST", "/users", JSON, b"[" * 21 + b"]" * 21),
+    step("POST", "/users", JSON, b'{"email": ' + b"[" * 20 + b"]" * 20 + b"}"),
+    step("POST", "/users", JSON, body({"email": "ADA@EXAMPLE.COM", "name": "Upper Ada"})),  # 409
+    step("POST", "/users", JSON, body({"email": "ada\u00a0@example.com", "name": "NBSP"})),
+    step("POST", "/users", JSON, body({"email": "ada\u2028x@example.com", "name": "LS"})),
+    step("POST", "/users", JSON, body({"email": "ada\u0000x@example.com", "name": "NUL"})),
+    step("PATCH", "/users/5", MERGE, body({"email": "Ada@Example.com"})),  # own email, new case: v2
+    step("GET", "/users?limit=100"),
 ]
 
 
@@ -166,7 +180,7 @@ def test_every_answer_matches_the_python_server(answers, other):
 
 def test_the_script_meets_every_status_of_the_contract(answers):
     statuses = {status for status, _, _ in answers["python"]}
-    assert statuses >= {200, 201, 204, 304, 400, 404, 405, 409, 411, 412, 413, 415}
+    assert statuses >= {200, 201, 204, 304, 400, 404, 405, 409, 411, 412, 413, 414, 415, 431}
 
 
 # ---- with authentication on (USERS_AUTH_SECRET): the same bytes, and one another's tokens ----

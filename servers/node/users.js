@@ -24,7 +24,14 @@ const DEFAULT_LIMIT = 20;
 const MAX_LIMIT = 100;
 const MAX_EMAIL = 254;
 const MAX_NAME = 100;
-const EMAIL_PATTERN = /^[^@ \t\r\n]+@[^@ \t\r\n]+$/;
+// Not in an email: @, controls and spaces (U+0000-U+0020, U+007F-U+00A0), and the invisible
+// characters of Unicode's first plane: soft hyphen, Arabic format marks, zero-width and direction
+// marks, line and paragraph separators, the other spaces, word joiners, the byte order mark.
+const NOT_IN_EMAIL =
+  "@\\x00-\\x20\\x7f-\\xa0\\xad\\u0600-\\u0605\\u061c\\u06dd\\u070f\\u08e2\\u1680\\u180e" +
+  "\\u2000-\\u200f\\u2028-\\u202f\\u205f-\\u206f\\u3000\\ufeff\\ufff9-\\ufffb";
+const EMAIL_PATTERN = new RegExp(`^[^${NOT_IN_EMAIL}]+@[^${NOT_IN_EMAIL}]+$`);
+const MAX_JSON_DEPTH = 20; // nesting of [ and { in a request body
 // HTTP/1.1 limits and deadlines, the same in the three servers (servers/README.md, "Robustness").
 const MAX_HEADER_BYTES = 16384; // request line and header section together (431)
 const MAX_HEADERS = 100; // header field lines (431)
@@ -55,6 +62,12 @@ class ApiError extends Error {
 
 // ---- Store ----
 
+// What makes two emails the same: equal once ASCII A-Z are lower-cased. Other characters compare
+// as they are: Unicode case folding and NFC would need tables Go's standard library lacks.
+function emailKey(email) {
+  return email.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
+}
+
 // Version n of a user is the strong ETag "vn".
 function etagFor(version) {
   return `"v${version}"`;
@@ -83,16 +96,16 @@ class MemoryStore {
   constructor() {
     this.lastId = 0;
     this.users = new Map(); // id -> {user, version}; a Map iterates in creation order
-    this.owners = new Map(); // email -> id
+    this.owners = new Map(); // emailKey(email) -> id
   }
 
   create(email, name) {
     // Like FileStore: the id is taken before the email is checked, so a 409 uses one up.
     const id = String(++this.lastId);
-    if (this.owners.has(email)) throw new ApiError(409, "email is already in use");
+    if (this.owners.has(emailKey(email))) throw new ApiError(409, "email is already in use");
     const user = { id, email, name };
     this.users.set(id, { user, version: 1 });
-    this.owners.set(email, id);
+    this.owners.set(emailKey(email), id);
     return [user, 1];
   }
 
@@ -102,11 +115,17 @@ class MemoryStore {
     return [entry.user, entry.version];
   }
 
+  // The id of the user who has this email (users_auth.js asks), or null.
+  owner(email) {
+    return this.owners.get(emailKey(email)) ?? null;
+  }
+
   list(afterId, limit) {
     const page = [];
-    for (const { user } of this.users.values()) {
-      if (page.length === limit) break;
-      if (Number(user.id) > afterId) page.push(user);
+    // From the cursor on, id by id: a page costs the same at any cursor.
+    for (let n = Math.min(afterId, this.lastId) + 1; n <= this.lastId && page.length < limit; n++) {
+      const entry = this.users.get(String(n));
+      if (entry) page.push(entry.user);
     }
     return page;
   }
@@ -115,11 +134,11 @@ class MemoryStore {
     const [current, version] = this.get(id);
     checkIfMatch(ifMatch, version);
     const user = { ...current, ...changes }; // keys stay in the order id, email, name
-    if (user.email !== current.email && this.owners.has(user.email)) {
+    if (emailKey(user.email) !== emailKey(current.email) && this.owners.has(emailKey(user.email))) {
       throw new ApiError(409, "email is already in use");
     }
-    this.owners.delete(current.email);
-    this.owners.set(user.email, id);
+    this.owners.delete(emailKey(current.email));
+    this.owners.set(emailKey(user.email), id);
     this.users.set(id, { user, version: version + 1 });
     return [user, version + 1];
   }
@@ -128,7 +147,7 @@ class MemoryStore {
     const [current, version] = this.get(id);
     checkIfMatch(ifMatch, version);
     this.users.delete(id);
-    this.owners.delete(current.email);
+    this.owners.delete(emailKey(current.email));
   }
 }
 
@@ -174,7 +193,7 @@ class FileStore {
       const [current, version] = this.get(id);
       checkIfMatch(ifMatch, version);
       const user = { ...current, ...changes };
-      const newEmail = user.email !== current.email;
+      const newEmail = emailKey(user.email) !== emailKey(current.email);
       if (newEmail && !this.claim(user.email, id)) {
         throw new ApiError(409, "email is already in use");
       }
@@ -230,6 +249,8 @@ class FileStore {
     try {
       names = fs.readdirSync(this.file("users", id));
     } catch (err) {
+      // The store itself gone is the server's fault (500), not a missing user.
+      if (err.code === "ENOENT" && !fs.existsSync(this.file("users"))) throw err;
       if (err.code === "ENOENT" || err.code === "ENOTDIR") return null;
       throw err;
     }
@@ -260,7 +281,8 @@ class FileStore {
   }
 
   emailPath(email) {
-    return this.file("emails", crypto.createHash("sha256").update(email, "utf8").digest("hex"));
+    const digest = crypto.createHash("sha256").update(emailKey(email), "utf8").digest("hex");
+    return this.file("emails", digest);
   }
 
   // Written whole under tmp/, then linked into place: readers never see half a file, and the link
@@ -340,13 +362,33 @@ function wellFormed(key, value) {
   return value;
 }
 
+// How deep [ and { nest in body (strings skipped), counted before any parser recurses.
+function jsonDepth(body) {
+  let [depth, deepest, inString, escaped] = [0, 0, false, false];
+  for (const byte of body) {
+    if (inString) {
+      [escaped, inString] = escaped ? [false, true] : [byte === 0x5c, byte !== 0x22];
+    } else if (byte === 0x22) {
+      inString = true; // "
+    } else if (byte === 0x5b || byte === 0x7b) {
+      deepest = Math.max(deepest, ++depth); // [ {
+      if (deepest > MAX_JSON_DEPTH) break;
+    } else if (byte === 0x5d || byte === 0x7d) {
+      depth--; // ] }
+    }
+  }
+  return deepest;
+}
+
 function parseObject(body) {
+  if (jsonDepth(body) > MAX_JSON_DEPTH) {
+    throw new ApiError(400, `body must be nested at most ${MAX_JSON_DEPTH} levels deep`);
+  }
   let value;
   try {
     value = JSON.parse(UTF8.decode(body), wellFormed);
   } catch {
-    // Bad UTF-8, bad JSON, a lone surrogate, or nesting too deep to parse: calling wellFormed
-    // recurses into the value, and a few thousand levels exhaust the stack (a RangeError).
+    // Bad UTF-8, bad JSON, or a lone surrogate.
     throw new ApiError(400, "body is not valid JSON");
   }
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
@@ -586,7 +628,9 @@ async function handle(req, res) {
     if (err instanceof ApiError) {
       return sendJson(res, err.status, err.headers, { error: err.message });
     }
-    if (req.destroyed) return; // the client went away while sending its body: nobody to answer
+    // The client went away (while sending its body): nobody to answer. Not req.destroyed, which
+    // is also true of every request whose body has been read to its end.
+    if (!res.socket || res.socket.destroyed) return;
     // Not the client's fault (a bug, a broken store): log it, answer the documented 500, and
     // close the connection, since the request may be half read. Serving goes on.
     console.error(err);

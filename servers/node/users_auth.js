@@ -191,7 +191,7 @@ class Auth {
 
 // The id of the user who has this email: the store's own index (servers/README.md).
 function ownerOf(store, email) {
-  if (store.owners) return store.owners.get(email) ?? null; // MemoryStore
+  if (store.owners) return store.owner(email); // MemoryStore
   try {
     return fs.readFileSync(store.emailPath(email), "utf8"); // FileStore: emails/<sha256> holds the id
   } catch (err) {

@@ -35,7 +35,13 @@ DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
 MAX_EMAIL = 254
 MAX_NAME = 100
-EMAIL_PATTERN = re.compile(r"^[^@ \t\r\n]+@[^@ \t\r\n]+$")
+# Not in an email: @, controls and spaces (U+0000-U+0020, U+007F-U+00A0), and the invisible
+# characters of Unicode's first plane: soft hyphen, Arabic format marks, zero-width and direction
+# marks, line and paragraph separators, the other spaces, word joiners, the byte order mark.
+NOT_IN_EMAIL = (r"@\x00-\x20\x7f-\xa0\xad\u0600-\u0605\u061c\u06dd\u070f\u08e2\u1680\u180e"
+                r"\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\ufeff\ufff9-\ufffb")
+EMAIL_PATTERN = re.compile(f"^[^{NOT_IN_EMAIL}]+@[^{NOT_IN_EMAIL}]+$")
+MAX_JSON_DEPTH = 20  # nesting of [ and { in a request body
 DIGITS = re.compile(r"[0-9]+")  # ASCII only: str.isdigit() would also take "٣" and "²"
 # HTTP/1.1 limits and deadlines, the same in the three servers (servers/README.md, "Robustness").
 MAX_HEADER_BYTES = 16384  # request line and header section together (431)
@@ -70,6 +76,13 @@ class ApiError(Exception):
 # ---- Store --------------------------------------------------------------------------------
 
 
+def email_key(email: str) -> str:
+    """What makes two emails the same: equal once ASCII A-Z are lower-cased (bytes.lower() touches
+    nothing else). Other characters compare as they are: Unicode case folding and NFC would need
+    tables that Go's standard library does not have."""
+    return email.encode().lower().decode()
+
+
 def etag_for(version: int) -> str:
     return f'"v{version}"'
 
@@ -99,17 +112,17 @@ class MemoryStore:
         # (re-entrant, so that update() and delete() can call get()).
         self.lock = threading.RLock()
         self.users: dict[str, tuple[User, int]] = {}  # id -> (user, version), in creation order
-        self.owners: dict[str, str] = {}  # email -> id of the user who has it
+        self.owners: dict[str, str] = {}  # email_key(email) -> id of the user who has it
         self.last_id = 0
 
     def create(self, email: str, name: str) -> tuple[User, int]:
         with self.lock:
             self.last_id += 1  # used up even if the email is taken, exactly like FileStore
-            if email in self.owners:
+            if email_key(email) in self.owners:
                 raise ApiError(409, "email is already in use")
             user = {"id": str(self.last_id), "email": email, "name": name}
             self.users[user["id"]] = (user, 1)
-            self.owners[email] = user["id"]
+            self.owners[email_key(email)] = user["id"]
             return user, 1
 
     def get(self, user_id: str) -> tuple[User, int]:
@@ -118,21 +131,31 @@ class MemoryStore:
                 raise ApiError(404, "user not found")
             return self.users[user_id]
 
-    def list(self, after_id: int, limit: int) -> list[User]:
+    def owner(self, email: str) -> str | None:
+        """The id of the user who has this email (users_auth.py asks)."""
         with self.lock:
-            users = [user for key, (user, _) in self.users.items() if int(key) > after_id]
-        return users[:limit]
+            return self.owners.get(email_key(email))
+
+    def list(self, after_id: int, limit: int) -> list[User]:
+        page = []
+        with self.lock:  # from the cursor on, id by id: a page costs the same at any cursor
+            for number in range(min(after_id, self.last_id) + 1, self.last_id + 1):
+                if str(number) in self.users:
+                    page.append(self.users[str(number)][0])
+                    if len(page) == limit:
+                        break
+        return page
 
     def update(self, user_id: str, changes: User, if_match: str) -> tuple[User, int]:
         with self.lock:
             user, version = self.get(user_id)
             check_if_match(if_match, version)
             updated = {**user, **changes}
-            if updated["email"] != user["email"]:
-                if updated["email"] in self.owners:
+            if email_key(updated["email"]) != email_key(user["email"]):
+                if email_key(updated["email"]) in self.owners:
                     raise ApiError(409, "email is already in use")
-                del self.owners[user["email"]]
-                self.owners[updated["email"]] = user_id
+                del self.owners[email_key(user["email"])]
+                self.owners[email_key(updated["email"])] = user_id
             self.users[user_id] = (updated, version + 1)
             return updated, version + 1
 
@@ -141,7 +164,7 @@ class MemoryStore:
             user, version = self.get(user_id)
             check_if_match(if_match, version)
             del self.users[user_id]
-            del self.owners[user["email"]]
+            del self.owners[email_key(user["email"])]
 
 
 class FileStore:
@@ -186,7 +209,7 @@ class FileStore:
             user, version = self.get(user_id)
             check_if_match(if_match, version)
             updated = {**user, **changes}
-            new_email = updated["email"] != user["email"]
+            new_email = email_key(updated["email"]) != email_key(user["email"])
             if new_email and not self.claim(updated["email"], user_id):
                 raise ApiError(409, "email is already in use")
             if self.write_version(user_id, version + 1, updated):
@@ -232,6 +255,8 @@ class FileStore:
             versions = [int(file.stem) for file in folder.iterdir()
                         if file.suffix == ".json" and file.stem.isdigit()]
         except FileNotFoundError:
+            if not (self.root / "users").is_dir():
+                raise  # the store itself is gone: the server's fault (500), not a missing user
             return None, 0
         if not versions:  # being created, or its create lost the email (409)
             return None, 0
@@ -256,7 +281,7 @@ class FileStore:
         self.email_path(email).unlink(missing_ok=True)
 
     def email_path(self, email: str) -> Path:
-        return self.root / "emails" / hashlib.sha256(email.encode()).hexdigest()
+        return self.root / "emails" / hashlib.sha256(email_key(email).encode()).hexdigest()
 
     def write_once(self, path: Path, data: bytes) -> bool:
         """Create path holding data in one step; False if it exists already."""
@@ -322,13 +347,34 @@ def refuse_constant(name: str) -> None:
     raise ValueError(f"{name} is not JSON")  # Python's json accepts NaN and Infinity; JSON does not
 
 
+def json_depth(body: bytes) -> int:
+    """How deep [ and { nest in body (strings skipped), counted before any parser recurses."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for byte in body:
+        if in_string:
+            escaped, in_string = (False, True) if escaped else (byte == 0x5C, byte != 0x22)
+        elif byte == 0x22:  # "
+            in_string = True
+        elif byte in (0x5B, 0x7B):  # [ {
+            depth += 1
+            deepest = max(deepest, depth)
+            if deepest > MAX_JSON_DEPTH:
+                break
+        elif byte in (0x5D, 0x7D):  # ] }
+            depth -= 1
+    return deepest
+
+
 def parse_object(body: bytes) -> dict[str, Any]:
+    if json_depth(body) > MAX_JSON_DEPTH:
+        raise ApiError(400, f"body must be nested at most {MAX_JSON_DEPTH} levels deep")
     try:
         value = json.loads(body.decode("utf-8"), parse_constant=refuse_constant)
         # "\ud800" is valid JSON but names half a UTF-16 pair, no character: it could never be
         # sent back as UTF-8, so it counts as invalid like any other bad text.
         encode_json(value)
-    except (ValueError, RecursionError):  # bad UTF-8, bad JSON, nesting too deep to parse
+    except ValueError:  # bad UTF-8, bad JSON
         raise ApiError(400, "body is not valid JSON") from None
     if not isinstance(value, dict):
         raise ApiError(400, "body must be a JSON object")

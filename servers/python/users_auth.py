@@ -192,8 +192,7 @@ class Auth:
 def owner_of(store: Any, email: str) -> str | None:
     """The id of the user who has this email: the store's own index (servers/README.md)."""
     if hasattr(store, "owners"):  # MemoryStore
-        with store.lock:
-            return store.owners.get(email)
+        return store.owner(email)
     try:  # FileStore: emails/<sha256 of the email> holds the id
         return store.email_path(email).read_text()
     except FileNotFoundError:

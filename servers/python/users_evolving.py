@@ -55,12 +55,13 @@ class EvolvingStore(users.MemoryStore):
     def create(self, email: str, name: str, extra: dict[str, Any] | None = None,
                shared: bool = False) -> tuple[User, int]:
         with self.lock:
-            holder = self.owners.pop(email, None) if shared else None  # let v1's check pass once
+            key = users.email_key(email)
+            holder = self.owners.pop(key, None) if shared else None  # let v1's check pass once
             try:
                 user, version = super().create(email, name)
             finally:
                 if holder is not None:
-                    self.owners[email] = holder  # the first holder keeps the claim
+                    self.owners[key] = holder  # the first holder keeps the claim
             user.update(extra or {})  # the very dict the store keeps: extra fields are stored
             return user, version
 
@@ -79,9 +80,10 @@ class EvolvingStore(users.MemoryStore):
 
     def reclaim(self, email: str) -> None:
         """With shared emails, v1 may release an email another user still has: give it back."""
-        holders = [user["id"] for user, _ in self.users.values() if user["email"] == email]
-        if holders and email not in self.owners:
-            self.owners[email] = holders[0]
+        key = users.email_key(email)
+        holders = [user["id"] for user, _ in self.users.values() if users.email_key(user["email"]) == key]
+        if holders and key not in self.owners:
+            self.owners[key] = holders[0]
 
 
 # ---- Validation: the request side of a change ---------------------------------------------

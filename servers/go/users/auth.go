@@ -308,7 +308,7 @@ func ownerOf(s Store, email string) (string, bool) {
 	case *MemoryStore:
 		s.mu.Lock()
 		defer s.mu.Unlock()
-		id, ok := s.owners[email]
+		id, ok := s.owners[emailKey(email)]
 		return id, ok
 	case *FileStore: // emails/<sha256 of the email> holds the id
 		data, err := os.ReadFile(s.emailPath(email))

@@ -53,6 +53,12 @@ const (
 	REQUEST_TIMEOUT  = 10    // seconds from a request's first byte to the end of its body
 	IDLE_TIMEOUT     = 30    // seconds a keep-alive connection may wait for its next request
 	DRAIN_TIMEOUT    = 10    // seconds requests in flight get to finish after SIGTERM
+	MAX_JSON_DEPTH   = 20    // nesting of [ and { in a request body
+	// Not in an email: @, controls and spaces (U+0000-U+0020, U+007F-U+00A0), and the invisible
+	// characters of Unicode's first plane: soft hyphen, Arabic format marks, zero-width and
+	// direction marks, line and paragraph separators, the other spaces, word joiners, the BOM.
+	NOT_IN_EMAIL = `@\x00-\x20\x7f-\x{a0}\x{ad}\x{600}-\x{605}\x{61c}\x{6dd}\x{70f}\x{8e2}\x{1680}` +
+		`\x{180e}\x{2000}-\x{200f}\x{2028}-\x{202f}\x{205f}-\x{206f}\x{3000}\x{feff}\x{fff9}-\x{fffb}`
 	ALLOW_COLLECTION = "GET, HEAD, POST"
 	ALLOW_ITEM       = "GET, HEAD, PATCH, DELETE"
 	ALLOW_TOKENS     = "POST"
@@ -64,7 +70,7 @@ var (
 )
 
 var (
-	EMAIL_PATTERN = regexp.MustCompile(`^[^@ \t\r\n]+@[^@ \t\r\n]+$`)
+	EMAIL_PATTERN = regexp.MustCompile(`^[^` + NOT_IN_EMAIL + `]+@[^` + NOT_IN_EMAIL + `]+$`)
 	ID_PATTERN    = regexp.MustCompile(`^[1-9][0-9]*$`)
 	DIGITS        = regexp.MustCompile(`^[0-9]+$`)
 )
@@ -121,6 +127,18 @@ type Store interface {
 	delete(id, ifMatch string) error
 }
 
+// emailKey is what makes two emails the same: equal once ASCII A-Z are lower-cased. Other
+// characters compare as they are: Unicode case folding and NFC would need tables (such as
+// golang.org/x/text) that Go's standard library does not have.
+func emailKey(email string) string {
+	return strings.Map(func(r rune) rune {
+		if 'A' <= r && r <= 'Z' {
+			return r + ('a' - 'A')
+		}
+		return r
+	}, email)
+}
+
 // Version n of a user is the strong ETag "vn".
 func etagFor(version int) string { return fmt.Sprintf(`"v%d"`, version) }
 
@@ -153,7 +171,7 @@ type MemoryStore struct {
 	mu     sync.Mutex
 	lastID int
 	users  map[string]versioned
-	owners map[string]string // email -> id
+	owners map[string]string // emailKey(email) -> id
 }
 
 type versioned struct {
@@ -167,11 +185,11 @@ func (s *MemoryStore) create(email, name string) (User, int, error) {
 	// Like FileStore: the id is taken before the email is checked, so a 409 uses one up.
 	s.lastID++
 	id := strconv.Itoa(s.lastID)
-	if _, taken := s.owners[email]; taken {
+	if _, taken := s.owners[emailKey(email)]; taken {
 		return User{}, 0, errEmailInUse
 	}
 	user := User{ID: id, Email: email, Name: name}
-	s.users[id], s.owners[email] = versioned{user, 1}, id
+	s.users[id], s.owners[emailKey(email)] = versioned{user, 1}, id
 	return user, 1, nil
 }
 
@@ -208,11 +226,11 @@ func (s *MemoryStore) update(id string, changes map[string]string, ifMatch strin
 		return User{}, 0, err
 	}
 	user := current.user.with(changes)
-	if owner, taken := s.owners[user.Email]; taken && owner != id {
+	if owner, taken := s.owners[emailKey(user.Email)]; taken && owner != id {
 		return User{}, 0, errEmailInUse
 	}
-	delete(s.owners, current.user.Email)
-	s.users[id], s.owners[user.Email] = versioned{user, current.version + 1}, id
+	delete(s.owners, emailKey(current.user.Email))
+	s.users[id], s.owners[emailKey(user.Email)] = versioned{user, current.version + 1}, id
 	return user, current.version + 1, nil
 }
 
@@ -227,7 +245,7 @@ func (s *MemoryStore) delete(id, ifMatch string) error {
 		return err
 	}
 	delete(s.users, id)
-	delete(s.owners, current.user.Email)
+	delete(s.owners, emailKey(current.user.Email))
 	return nil
 }
 
@@ -276,8 +294,11 @@ func (s *FileStore) list(afterID, limit int) []User {
 		if len(page) == limit {
 			break
 		}
-		if user, _, err := s.get(strconv.Itoa(n)); n > afterID && err == nil {
-			page = append(page, user)
+		if n <= afterID { // skipped without reading it: a page costs the same at any cursor
+			continue
+		}
+		if user, _ := s.read(strconv.Itoa(n)); user != nil {
+			page = append(page, *user)
 		}
 	}
 	return page
@@ -293,7 +314,7 @@ func (s *FileStore) update(id string, changes map[string]string, ifMatch string)
 			return User{}, 0, err
 		}
 		user := old.with(changes)
-		newEmail := user.Email != old.Email
+		newEmail := emailKey(user.Email) != emailKey(old.Email)
 		if newEmail && !s.claim(user.Email, id) {
 			return User{}, 0, errEmailInUse
 		}
@@ -371,6 +392,9 @@ func (s *FileStore) read(id string) (*User, int) {
 	}
 	names, err := os.ReadDir(filepath.Join(s.dir, "users", id))
 	if errors.Is(err, fs.ErrNotExist) {
+		// The store itself gone is the server's fault (500), not a missing user.
+		_, err = os.Stat(filepath.Join(s.dir, "users"))
+		check(err)
 		return nil, 0
 	}
 	check(err)
@@ -415,7 +439,7 @@ func (s *FileStore) release(email string) {
 }
 
 func (s *FileStore) emailPath(email string) string {
-	digest := sha256.Sum256([]byte(email))
+	digest := sha256.Sum256([]byte(emailKey(email)))
 	return filepath.Join(s.dir, "emails", hex.EncodeToString(digest[:]))
 }
 
@@ -495,9 +519,33 @@ func checkContentType(r *http.Request, allowed ...string) error {
 	return nil
 }
 
+// jsonDepth is how deep [ and { nest in body (strings skipped), counted before any parser recurses.
+func jsonDepth(body []byte) int {
+	depth, deepest, inString, escaped := 0, 0, false, false
+	for _, b := range body {
+		switch {
+		case inString:
+			escaped, inString = !escaped && b == '\\', escaped || b != '"'
+		case b == '"':
+			inString = true
+		case b == '[' || b == '{':
+			depth++
+			if deepest = max(deepest, depth); deepest > MAX_JSON_DEPTH {
+				return deepest
+			}
+		case b == ']' || b == '}':
+			depth--
+		}
+	}
+	return deepest
+}
+
 // A map, never a struct: encoding/json matches struct fields case-insensitively and would take
-// {"EMAIL": ...} for an email. Nesting deeper than 10000 levels is a syntax error to its decoder.
+// {"EMAIL": ...} for an email.
 func parseObject(body []byte) (map[string]any, error) {
+	if jsonDepth(body) > MAX_JSON_DEPTH {
+		return nil, errorf(400, "body must be nested at most %d levels deep", MAX_JSON_DEPTH)
+	}
 	// encoding/json would silently put U+FFFD in place of invalid UTF-8, and in place of a
 	// "\ud800" that is not half of a pair: refuse both first, as Python and Node do.
 	if !utf8.Valid(body) || hasLoneSurrogate(body) {
