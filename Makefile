@@ -102,7 +102,7 @@ progress: setup ## show which exercises pass, per language
 starters: setup ## after changing a solution: make the starters from the solutions again
 	@$(PY) -m workbook.grading --write-starters
 
-bench: setup ## measure start-up, builds, load, checks (ONLY="lessons workflow" for others)
+bench: setup ## measure start-up, builds, load, paging, checks (ONLY="lessons workflow" for others)
 	$(PY) tools/bench.py $(ONLY)
 
 # Not in NEEDS_TOOLS: a missing or old toolchain is one of the things it reports. It runs on .venv's

@@ -1,6 +1,6 @@
 """Figures, not tests: how fast the servers start, build and answer. `make bench` runs this.
 
-    python tools/bench.py                   # startup, build, load
+    python tools/bench.py                   # startup, build, load, paging, checks
     python tools/bench.py load checks     # only these parts
     python tools/bench.py workflow        # fresh clone: `make setup` and `make test` wall time
     python tools/bench.py setup           # fresh clone, empty caches: cold and warm `make setup`
@@ -11,6 +11,8 @@ why they are measured here, on demand, and never asserted by a test.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import signal
 import statistics
@@ -107,6 +109,57 @@ def load(seconds: int = 5, connections: int = 32) -> None:
             )
     print(f"hey -z {seconds}s -c {connections} GET /users/42 (100 users stored), on {os.cpu_count()} cores")
     print(table(rows, ["language", "requests/s", "p50", "p99", "outcome", "peak memory"]))
+
+
+def _fill_directory_store(directory: Path, count: int) -> None:
+    """Write count users straight into a USERS_STORE directory, in the layout of servers/README.md
+    ("Sharing state between processes"): much faster than count POSTs, and read alike by all three."""
+    for folder in ("tmp", "users", "emails"):
+        (directory / folder).mkdir(parents=True, exist_ok=True)
+    for number in range(1, count + 1):
+        email = f"user{number}@example.com"
+        (directory / "users" / str(number)).mkdir()
+        record = {"id": str(number), "email": email, "name": f"User {number}"}
+        (directory / "users" / str(number) / "1.json").write_text(json.dumps(record) + "\n")
+        (directory / "emails" / hashlib.sha256(email.encode()).hexdigest()).write_text(str(number))
+
+
+def _page_time(session: requests.Session, url: str, runs: int) -> float:
+    """The median time of GET url, in milliseconds, on a kept-alive connection."""
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        response = session.get(url, timeout=30)
+        times.append(time.perf_counter() - started)
+        assert response.status_code == 200, response.text
+    return statistics.median(times) * 1000
+
+
+def paging(count: int = 10_000, limit: int = 20, runs: int = 20) -> None:
+    """Time per page at the first and the last cursor of `count` users, per language and store: a
+    store that reads every user up to the cursor makes the last page cost more than the first."""
+    rows = []
+    last_cursor = count - limit
+    with tempfile.TemporaryDirectory() as scratch:
+        directory = Path(scratch) / "store"
+        _fill_directory_store(directory, count)
+        for store in ("memory", "directory"):
+            for language in LANGUAGES:
+                env = {"USERS_STORE": str(directory)} if store == "directory" else None
+                with serve(language, "users", env=env) as server, requests.Session() as session:
+                    if store == "memory":
+                        for number in range(1, count + 1):
+                            body = {"email": f"user{number}@example.com", "name": f"User {number}"}
+                            session.post(server.url + "/users", json=body, timeout=5)
+                    first = _page_time(session, f"{server.url}/users?limit={limit}", runs)
+                    last = _page_time(session, f"{server.url}/users?limit={limit}&cursor={last_cursor}", runs)
+                    rows.append(
+                        [store, language, f"{first:.2f} ms", f"{last:.2f} ms", f"{last / first:.1f}x"]
+                    )
+    print(f"GET /users?limit={limit}, median of {runs}, with {count:,} users stored")
+    print(
+        table(rows, ["store", "language", "first page", f"last page (cursor={last_cursor})", "last / first"])
+    )
 
 
 def checks() -> None:
@@ -226,11 +279,12 @@ PARTS = {
     "build": build,
     "load": load,
     "checks": checks,
+    "paging": paging,
     "lessons": lessons,
     "workflow": workflow,
     "setup": setup,
 }
-DEFAULT = ["startup", "build", "load", "checks"]
+DEFAULT = ["startup", "build", "load", "paging", "checks"]
 
 
 def main(names: list[str]) -> int:
