@@ -8,6 +8,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 SLOW_INSTALLED := $(VENV)/.installed-slow
+BOOK_INSTALLED := $(VENV)/.installed-book
 GO_BUILT := .build/go.stamp
 GO_SOURCES := $(wildcard servers/go/*/*.go) go.mod
 export GOTOOLCHAIN := local
@@ -21,7 +22,7 @@ PROGRAM_SOURCES := tools/programs/go.mod tools/programs/go.sum $(wildcard tools/
 
 # Check the toolchains before any target that needs them, and stop with one line that names
 # what to install (no traceback, no half-made venv).
-NEEDS_TOOLS := setup lab test test-slow check hint watch progress starters bench
+NEEDS_TOOLS := setup lab test test-slow book check hint watch progress starters bench
 ifneq ($(filter $(NEEDS_TOOLS),$(if $(MAKECMDGOALS),$(MAKECMDGOALS),help)),)
 TOOLCHAIN_PROBLEM := $(shell $(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
   || echo "error: Python 3.11+ is needed as $(PYTHON): install it from https://www.python.org/downloads/")
@@ -33,7 +34,7 @@ $(error $(TOOLCHAIN_PROBLEM))
 endif
 endif
 
-.PHONY: help setup setup-parts lab test test-slow check hint watch progress starters bench doctor clean
+.PHONY: help setup setup-parts lab test test-slow check hint watch progress starters bench doctor book clean
 
 help: ## list the targets (this)
 	@echo "HTTP servers and APIs that survive scale. Targets:"
@@ -72,7 +73,7 @@ lab: setup ## set everything up and open the lessons in JupyterLab
 # Two workers, one test file each at a time (--dist loadfile keeps a notebook's cells together,
 # which nbval needs): most tests wait on servers, so this halves the wall time on two cores.
 # Under CI=true, `make test` runs the slow tier too (tests/conftest.py), so it needs its packages.
-test: setup $(if $(filter true,$(CI)),$(SLOW_INSTALLED)) ## run every check: notebooks (nbval), servers, launcher, exercises
+test: setup $(if $(filter true,$(CI)),$(SLOW_INSTALLED) $(BOOK_INSTALLED)) ## run every check: notebooks (nbval), servers, launcher, exercises
 	$(PY) -m pytest -n 2 --dist loadfile
 
 # The slow tier: each lesson with every cell run twice, and each lesson in JupyterLab in Chromium
@@ -82,7 +83,7 @@ $(SLOW_INSTALLED): requirements-slow.txt $(INSTALLED)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-slow.txt
 	touch $@
 
-test-slow: setup $(SLOW_INSTALLED) ## the slow tier: every lesson run twice per cell, and in a real browser
+test-slow: setup $(SLOW_INSTALLED) $(BOOK_INSTALLED) ## the slow tier: every lesson run twice per cell, and in a real browser
 	WORKBOOK_SLOW=1 $(PY) -m pytest -n 2 --dist loadfile -m slow
 
 # SOLUTION=1 (or yes) grades the solution; SOLUTION=0, no or empty grades your own work.
@@ -104,6 +105,15 @@ starters: setup ## after changing a solution: make the starters from the solutio
 
 bench: setup ## measure start-up, builds, load, paging, checks (ONLY="lessons workflow" for others)
 	$(PY) tools/bench.py $(ONLY)
+
+# The book's tools go into .venv within requirements.txt's pins (-c), so they never change what the
+# lessons run on. The slow tier builds the book too.
+$(BOOK_INSTALLED): requirements-book.txt $(INSTALLED)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-book.txt -c requirements.txt
+	touch $@
+
+book: $(INSTALLED) $(BOOK_INSTALLED) ## the lessons, exercises and contract as a website: .build/book/html
+	$(PY) tools/book.py
 
 # Not in NEEDS_TOOLS: a missing or old toolchain is one of the things it reports. It runs on .venv's
 # Python once there is one (psutil finds leftover servers), else on $(PYTHON).

@@ -12,7 +12,7 @@ from workbook.paths import ROOT
 
 TARGETS = [
     *("help", "setup", "lab", "test", "test-slow"),
-    *("check", "hint", "watch", "progress", "starters", "bench", "doctor", "clean"),
+    *("check", "hint", "watch", "progress", "starters", "bench", "book", "doctor", "clean"),
 ]
 
 
