@@ -1,12 +1,23 @@
 """workbook.lessons.load: reading hey's summary, drawing the bar chart, and a real run of hey."""
 
+import base64
 import math
 import xml.etree.ElementTree as ET
 
 import pytest
+import requests
 
 from workbook import serve
-from workbook.lessons.load import HEY, LoadResult, bar_chart_svg, parse_hey, run_hey, start_hey
+from workbook.lessons.load import (
+    HEY,
+    LoadResult,
+    bar_chart,
+    bar_chart_svg,
+    parse_hey,
+    run_hey,
+    start_hey,
+    start_posts,
+)
 
 # What `hey -z 1s -c 8 URL` printed against a hello server (every line kept as hey wrote it).
 ALL_200 = """
@@ -176,3 +187,26 @@ def test_an_error_inside_the_with_block_stops_hey_at_once():
             with start_hey(srv.url, seconds=30, connections=1) as load:
                 1 / 0  # noqa: B018
         assert not load.running()
+
+
+def test_a_bar_chart_shows_as_an_image_and_as_text_without_numbers():
+    chart = bar_chart(PANELS, title="GET /users/1")
+    html = chart._repr_html_()
+    assert html.startswith('<img alt="GET /users/1" src="data:image/svg+xml;base64,')
+    encoded = html.split("base64,", 1)[1].rstrip('">')
+    assert base64.b64decode(encoded).decode() == bar_chart_svg(PANELS, title="GET /users/1")
+    assert repr(chart) == (  # the labels, never a measured number
+        "bar chart: GET /users/1\n"
+        "  requests/s: python alone, go alone, 3 behind Caddy\n"
+        "  p99, ms: python alone, go alone, 3 behind Caddy"
+    )
+
+
+def test_a_write_load_posts_new_users_and_counts_their_statuses():
+    with serve("go", "users") as srv:
+        with start_posts(srv.url + "/users", seconds=0.5, clients=2) as writes:
+            pass
+        result = writes.result()
+        listed = len(requests.get(srv.url + "/users?limit=100", timeout=5).json()["users"])
+    assert result.outcome() == "all 201, 0 failed"
+    assert listed == min(result.statuses[201], 100)  # every 201 is a user the server keeps

@@ -98,3 +98,31 @@ def test_with_every_replica_gone_the_balancer_answers_502_itself(replicas):
     assert response.status_code == 502
     assert response.headers["Server"] == "Caddy"
     assert "X-Upstream" not in response.headers
+
+
+def test_a_replaced_replica_drains_exits_0_and_its_successor_reads_the_same_store():
+    from workbook.lessons.replicas import Replicas
+
+    replicas = Replicas(languages=("python", "go"))
+    try:
+        created = requests.post(
+            replicas["go"].url + "/users", json={"email": "ada@example.com", "name": "Ada"}, timeout=5
+        )
+        port = replicas["python"].port
+        assert replicas.replace("python", language="node") == 0
+        assert replicas.languages() == {"python": "node", "go": "go"}
+        assert replicas["python"].port == port
+        assert (
+            requests.get(replicas["python"].url + created.headers["Location"], timeout=5).status_code == 200
+        )
+    finally:
+        replicas.stop()
+        replicas.store.remove()
+    assert not replicas.store.exists()
+
+
+def test_the_balancer_names_who_answered_from_the_names_it_was_given():
+    with serve("go", "hello") as a, serve("python", "hello") as b:
+        with balance({"first": a, "second": b}, show_upstream=True) as lb:
+            names = {lb.answered_by(requests.get(lb.url, timeout=5)) for _ in range(4)}
+    assert names == {"first", "second"}

@@ -266,9 +266,14 @@ class Server:
     def running(self) -> bool:
         return self._process.poll() is None
 
-    def stop(self) -> int | None:
-        """Stop the server (and anything it started); return its exit status."""
-        status = self._finalizer() if self._finalizer.alive else self._process.poll()
+    def stop(self, grace: float = 3.0) -> int | None:
+        """Stop the server (and anything it started): SIGTERM, then SIGKILL if it is still running
+        `grace` seconds later; return its exit status."""
+        if self._finalizer.alive:
+            self._finalizer.detach()
+            status = _stop_process(self._process, grace)
+        else:
+            status = self._process.poll()
         for reader in self._readers:
             reader.join(1)
         if self.url:

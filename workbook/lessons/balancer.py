@@ -40,6 +40,8 @@ def caddy_config(
     show_upstream: bool,
     tls: bool = False,
     access_log: bool = False,
+    fail_duration: str = "2s",
+    reuse_connections: bool = True,
 ) -> dict:
     """Caddy's JSON config: one reverse proxy on 127.0.0.1:port in front of the upstreams."""
     proxy = {
@@ -53,8 +55,13 @@ def caddy_config(
             "try_interval": "20ms",
         },
         # Passive health check: an upstream that just failed is skipped for a while.
-        "health_checks": {"passive": {"fail_duration": "2s"}},
+        "health_checks": {"passive": {"fail_duration": fail_duration}},
     }
+    if not reuse_connections:
+        # A new connection to an upstream for every request: no request can meet a kept-alive
+        # connection in the instant a draining upstream closes it (RFC 9112, section 9.3.1), which
+        # Caddy would not retry for a POST, since the request may have been carried out.
+        proxy["transport"] = {"protocol": "http", "keep_alive": {"enabled": False}}
     if show_upstream:
         proxy["headers"] = {"response": {"set": {"X-Upstream": ["{http.reverse_proxy.upstream.hostport}"]}}}
     server: dict[str, Any] = {
@@ -107,6 +114,8 @@ class Balancer(Server):
         show_upstream: bool = False,
         tls: bool = False,
         access_log: bool = False,
+        fail_duration: str = "2s",
+        reuse_connections: bool = True,
         timeout: float = 15.0,
     ):
         if not CADDY.exists():
@@ -126,7 +135,17 @@ class Balancer(Server):
         config = self._home.path / "caddy.json"
         config.write_text(
             json.dumps(
-                caddy_config(self.port, self.upstreams, policy, retry_for, show_upstream, tls, access_log)
+                caddy_config(
+                    self.port,
+                    self.upstreams,
+                    policy,
+                    retry_for,
+                    show_upstream,
+                    tls,
+                    access_log,
+                    fail_duration,
+                    reuse_connections,
+                )
             )
         )
         home = {"HOME": str(self._home), "XDG_DATA_HOME": str(self._home), "XDG_CONFIG_HOME": str(self._home)}
@@ -175,8 +194,8 @@ class Balancer(Server):
                 return [json.loads(line) for line in lines]
             time.sleep(0.02)
 
-    def stop(self) -> int | None:
-        status = super().stop()
+    def stop(self, grace: float = 3.0) -> int | None:
+        status = super().stop(grace)
         self._home.remove()
         return status
 

@@ -9,6 +9,11 @@
         ...                                                      # meanwhile, kill a replica
     load.result()
 
+    with start_posts(lb.url + "/users", seconds=2, clients=4) as writes:   # POST a new user each time
+        ...
+    writes.result().outcome()                                   # 'all 201, 0 failed'
+    bar_chart({"requests/s": {...}})                            # the picture, shown in any notebook
+
 hey is built from source by `make setup` into .build/bin/hey. It keeps `connections` requests in
 flight for `seconds`, then prints a summary (requests per second, latency percentiles, the count of
 each status code, the count of each error), which `parse_hey` reads.
@@ -16,15 +21,22 @@ each status code, the count of each error), which `parse_hey` reads.
 
 from __future__ import annotations
 
+import base64
 import math
 import re
 import subprocess
+import threading
+import time
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
+import requests
+
 from .. import cells
 from ..paths import BUILD
+from ..unique import unique_email
 
 HEY = BUILD / "bin" / "hey"
 
@@ -139,6 +151,82 @@ def start_hey(url: str, seconds: float = 1.0, connections: int = 16) -> LoadRun:
     return LoadRun(url, seconds, connections)
 
 
+class PostRun:
+    """`clients` threads that POST a new user (a fresh email each time) to `url` until `seconds`
+    have passed: a write load, which hey cannot make (it sends one body again and again).
+
+    Each client does what lesson 04 recommends for a POST whose answer was lost: a `502` (the
+    balancer could not tell whether the replica carried it out) or no answer at all is sent once
+    more, which is safe because the email is a natural key: `201` means this attempt created the
+    user, `409` that the lost one did. Either way the user exists and counts as created (`201`);
+    `retried` says how often that happened."""
+
+    def __init__(self, url: str, seconds: float, clients: int):
+        self.url, self.seconds = url, seconds
+        self._stopping = threading.Event()
+        self._outcomes: Counter[int | str] = Counter()
+        self.retried = 0
+        self._lock = threading.Lock()
+        self._deadline = time.monotonic() + seconds
+        self._threads = [threading.Thread(target=self._post, daemon=True) for _ in range(clients)]
+        for thread in self._threads:
+            thread.start()
+        cells.adopt(self, self.stop)
+
+    def _post(self) -> None:
+        with requests.Session() as session:
+            while not self._stopping.is_set() and time.monotonic() < self._deadline:
+                body = {"email": unique_email("load"), "name": "Load"}
+                outcome = self._send(session, body)
+                if outcome == 502 or isinstance(outcome, str):  # lost: did it happen? ask again
+                    again = self._send(session, body)
+                    outcome = 201 if again == 409 else again  # 409: the lost attempt created it
+                    with self._lock:
+                        self.retried += 1
+                with self._lock:
+                    self._outcomes[outcome] += 1
+
+    def _send(self, session: requests.Session, body: dict) -> int | str:
+        try:
+            return session.post(self.url, json=body, timeout=10).status_code
+        except requests.RequestException as error:
+            return type(error).__name__
+
+    def running(self) -> bool:
+        return any(thread.is_alive() for thread in self._threads)
+
+    def stop(self) -> None:
+        """Stop posting now (each client finishes the request it is in)."""
+        self._stopping.set()
+        for thread in self._threads:
+            thread.join(15)
+
+    def result(self) -> LoadResult:
+        """Wait until the time is up; every status that came back, and every error instead of one."""
+        try:
+            for thread in self._threads:
+                thread.join()
+        except KeyboardInterrupt:
+            self.stop()
+            raise
+        statuses = {k: n for k, n in self._outcomes.items() if isinstance(k, int)}
+        errors = {k: n for k, n in self._outcomes.items() if isinstance(k, str)}
+        total = sum(self._outcomes.values())
+        return LoadResult(statuses=statuses, errors=errors, requests_per_second=total / self.seconds)
+
+    def __enter__(self) -> PostRun:
+        return self
+
+    def __exit__(self, exc_type, *exc_info) -> None:
+        if exc_type is not None:
+            self.stop()
+
+
+def start_posts(url: str, seconds: float = 1.0, clients: int = 4) -> PostRun:
+    """POST a new user to `url` (a users collection) from `clients` threads for `seconds`."""
+    return PostRun(url, seconds, clients)
+
+
 def run_hey(url: str, seconds: float = 1.0, connections: int = 16) -> LoadResult:
     """GET `url` from `connections` clients at once for `seconds`, with hey; return what it measured."""
     return start_hey(url, seconds, connections).result()
@@ -158,6 +246,30 @@ def _number(value: float) -> str:
     if abs(value) >= 100:
         return f"{value:,.0f}"
     return f"{value:.1f}" if abs(value) >= 10 else f"{value:.2f}"
+
+
+class Chart:
+    """A bar chart that shows in any notebook: an <img> of the SVG (JupyterLab draws that even in a
+    notebook it does not trust, which a fresh clone is; it would not draw the SVG itself), and as
+    text the title, panels and labels, the parts that hold from run to run."""
+
+    def __init__(self, panels: Mapping[str, Mapping[str, float]], title: str = ""):
+        self.panels, self.title = panels, title
+        self.svg = bar_chart_svg(panels, title)
+
+    def _repr_html_(self) -> str:
+        data = base64.b64encode(self.svg.encode()).decode()
+        return f'<img alt="{escape(self.title)}" src="data:image/svg+xml;base64,{data}">'
+
+    def __repr__(self) -> str:
+        lines = [f"bar chart: {self.title}"] if self.title else ["bar chart"]
+        lines += [f"  {heading}: {', '.join(values)}" for heading, values in self.panels.items()]
+        return "\n".join(lines)
+
+
+def bar_chart(panels: Mapping[str, Mapping[str, float]], title: str = "") -> Chart:
+    """The bar chart of `panels` (see bar_chart_svg), as an object a notebook cell shows."""
+    return Chart(panels, title)
 
 
 def bar_chart_svg(panels: Mapping[str, Mapping[str, float]], title: str = "") -> str:
