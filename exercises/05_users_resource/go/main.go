@@ -103,25 +103,13 @@ func createUser(r *http.Request, _ string) (response, error) {
 
 // ---- Routing ----
 
-var collectionHandlers = map[string]handler{"POST": createUser}
-
-// TODO 1: the handlers of /users/{id}, by method (ALLOW_ITEM lists them for the 405).
-
-// route returns the handler for a request and the user id in its path: path decides 404, then 405.
-func route(method, path string) (handler, string, error) {
-	var handlers map[string]handler
-	var allow, id string
-	switch {
-	case path == "/users":
-		handlers, allow = collectionHandlers, ALLOW_COLLECTION
-	// TODO 1: /users/{id}, where {id} is one non-empty segment: strings.Split(path, "/") is
-	// ["", "users", id].
-	default:
-		return nil, "", errorf(404, "not found")
-	}
-	h, ok := handlers[method]
-	if !ok {
-		return nil, "", apiError{405, "method not allowed", map[string]string{"Allow": allow}}
-	}
-	return h, id, nil
+// routes registers the users API: since Go 1.22 a ServeMux pattern names the method and the path,
+// {id} is one path segment (r.PathValue("id")), and a GET pattern answers HEAD too. The patterns
+// without a method catch the other methods (405, with Allow) and the other paths (404).
+func routes(mux *http.ServeMux) {
+	mux.Handle("POST /users", handle(createUser))
+	mux.Handle("/users", refuse(405, ALLOW_COLLECTION))
+	// TODO 1: /users/{id}: a pattern per method ("GET /users/{id}" answers HEAD too), and one
+	// without a method for the others: 405 with ALLOW_ITEM.
+	mux.Handle("/", refuse(404, ""))
 }

@@ -13,7 +13,6 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"unicode/utf8"
 )
@@ -286,26 +285,17 @@ func deleteUser(r *http.Request, id string) (response, error) {
 
 // ---- Routing ----
 
-var collectionHandlers = map[string]handler{"GET": listUsers, "HEAD": listUsers, "POST": createUser}
-var itemHandlers = map[string]handler{"GET": getUser, "HEAD": getUser, "PATCH": updateUser, "DELETE": deleteUser}
-
-// route returns the handler for a request and the user id in its path: path decides 404, then 405.
-func route(method, path string) (handler, string, error) {
-	segments := strings.Split(path, "/")
-	var handlers map[string]handler
-	var allow, id string
-	switch {
-	case path == "/users":
-		handlers, allow = collectionHandlers, ALLOW_COLLECTION
-	case len(segments) == 3 && segments[1] == "users" && segments[2] != "":
-		// One URL per user: /users/{id}. The method, not the URL, says what to do with it.
-		handlers, allow, id = itemHandlers, ALLOW_ITEM, segments[2]
-	default:
-		return nil, "", errorf(404, "not found")
-	}
-	h, ok := handlers[method]
-	if !ok {
-		return nil, "", apiError{405, "method not allowed", map[string]string{"Allow": allow}}
-	}
-	return h, id, nil
+// routes registers the users API: since Go 1.22 a ServeMux pattern names the method and the path,
+// {id} is one path segment (r.PathValue("id")), and a GET pattern answers HEAD too. The patterns
+// without a method catch the other methods (405, with Allow) and the other paths (404).
+func routes(mux *http.ServeMux) {
+	mux.Handle("GET /users", handle(listUsers))
+	mux.Handle("POST /users", handle(createUser))
+	mux.Handle("/users", refuse(405, ALLOW_COLLECTION))
+	// One URL per user: /users/{id}. The method, not the URL, says what to do with it.
+	mux.Handle("GET /users/{id}", handle(getUser))
+	mux.Handle("PATCH /users/{id}", handle(updateUser))
+	mux.Handle("DELETE /users/{id}", handle(deleteUser))
+	mux.Handle("/users/{id}", refuse(405, ALLOW_ITEM))
+	mux.Handle("/", refuse(404, ""))
 }

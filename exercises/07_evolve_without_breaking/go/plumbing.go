@@ -166,23 +166,32 @@ func sendJSON(w http.ResponseWriter, res response) {
 	w.Write(data) // HEAD: net/http discards the body
 }
 
-// serveHTTP: net/http calls it for every request, whatever the method or path. route() is in
-// main.go: it picks the handler, whose answer or error becomes one JSON response.
-func serveHTTP(w http.ResponseWriter, r *http.Request) {
-	h, id, err := route(r.Method, r.URL.Path)
-	var res response
-	if err == nil {
-		res, err = h(r, id)
-	}
-	var e apiError
-	switch {
-	case errors.As(err, &e): // an answer the client caused
-		res = response{e.status, e.headers, map[string]string{"error": e.message}}
-	case err != nil: // a bug, not the client's fault: say so, and keep serving the others
-		log.Printf("internal error on %s %s: %v", r.Method, r.URL.Path, err)
-		res = response{500, map[string]string{"Connection": "close"}, map[string]string{"error": "internal server error"}}
-	}
-	sendJSON(w, res)
+// handle turns a handler into what ServeMux calls: the handler's answer, or its error, becomes
+// one JSON response. {id} comes from the pattern (r.PathValue); routes() is in main.go.
+func handle(h handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		res, err := h(r, r.PathValue("id"))
+		var e apiError
+		switch {
+		case errors.As(err, &e): // an answer the client caused
+			res = response{e.status, e.headers, map[string]string{"error": e.message}}
+		case err != nil: // a bug, not the client's fault: say so, and keep serving the others
+			log.Printf("internal error on %s %s: %v", r.Method, r.URL.Path, err)
+			res = response{500, map[string]string{"Connection": "close"}, map[string]string{"error": "internal server error"}}
+		}
+		sendJSON(w, res)
+	})
+}
+
+// refuse answers every request with 405 and Allow (a path that exists, another method) or, when
+// allow is empty, with 404 (no resource at this path, whatever the method).
+func refuse(status int, allow string) http.Handler {
+	return handle(func(*http.Request, string) (response, error) {
+		if status == http.StatusMethodNotAllowed {
+			return response{}, apiError{405, "method not allowed", map[string]string{"Allow": allow}}
+		}
+		return response{}, errorf(404, "not found")
+	})
 }
 
 // ---- Start-up ----
@@ -201,8 +210,10 @@ func main() {
 	}
 	// A slow client cannot hold a connection (or the server) forever: deadlines for the headers,
 	// the whole request, the answer and an idle keep-alive connection.
+	mux := http.NewServeMux()
+	routes(mux)
 	server := &http.Server{
-		Handler:           http.HandlerFunc(serveHTTP),
+		Handler:           mux,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      10 * time.Second,

@@ -21,9 +21,6 @@ import (
 	"net/http"
 	"regexp"
 	"slices"
-	// BEGIN SOLUTION
-	"strings"
-	// END SOLUTION
 	"unicode/utf8"
 )
 
@@ -183,40 +180,21 @@ func deleteUser(r *http.Request, id string) (response, error) {
 
 // ---- Routing ----
 
-var collectionHandlers = map[string]handler{"POST": createUser}
-
-// BEGIN SOLUTION
-var itemHandlers = map[string]handler{"GET": getUser, "HEAD": getUser, "PATCH": updateUser, "DELETE": deleteUser}
-
-// STARTER
-// |
-// | // TODO 1: the handlers of /users/{id}, by method (ALLOW_ITEM lists them for the 405).
-// END SOLUTION
-
-// route returns the handler for a request and the user id in its path: path decides 404, then 405.
-func route(method, path string) (handler, string, error) {
+// routes registers the users API: since Go 1.22 a ServeMux pattern names the method and the path,
+// {id} is one path segment (r.PathValue("id")), and a GET pattern answers HEAD too. The patterns
+// without a method catch the other methods (405, with Allow) and the other paths (404).
+func routes(mux *http.ServeMux) {
+	mux.Handle("POST /users", handle(createUser))
+	mux.Handle("/users", refuse(405, ALLOW_COLLECTION))
 	// BEGIN SOLUTION
-	segments := strings.Split(path, "/")
-	// END SOLUTION
-	var handlers map[string]handler
-	var allow, id string
-	switch {
-	case path == "/users":
-		handlers, allow = collectionHandlers, ALLOW_COLLECTION
-	// BEGIN SOLUTION
-	case len(segments) == 3 && segments[1] == "users" && segments[2] != "":
-		// One URL per user: /users/{id}. The method, not the URL, says what to do with it.
-		handlers, allow, id = itemHandlers, ALLOW_ITEM, segments[2]
+	// One URL per user: /users/{id}. The method, not the URL, says what to do with it.
+	mux.Handle("GET /users/{id}", handle(getUser))
+	mux.Handle("PATCH /users/{id}", handle(updateUser))
+	mux.Handle("DELETE /users/{id}", handle(deleteUser))
+	mux.Handle("/users/{id}", refuse(405, ALLOW_ITEM))
 	// STARTER
-	// | 	// TODO 1: /users/{id}, where {id} is one non-empty segment: strings.Split(path, "/") is
-	// | 	// ["", "users", id].
+	// | 	// TODO 1: /users/{id}: a pattern per method ("GET /users/{id}" answers HEAD too), and one
+	// | 	// without a method for the others: 405 with ALLOW_ITEM.
 	// END SOLUTION
-	default:
-		return nil, "", errorf(404, "not found")
-	}
-	h, ok := handlers[method]
-	if !ok {
-		return nil, "", apiError{405, "method not allowed", map[string]string{"Allow": allow}}
-	}
-	return h, id, nil
+	mux.Handle("/", refuse(404, ""))
 }

@@ -24,7 +24,9 @@ import (
 	"slices"
 	// END SOLUTION
 	"strconv"
+	// BEGIN SOLUTION
 	"strings"
+	// END SOLUTION
 	"sync"
 	// BEGIN SOLUTION
 	"unicode/utf8"
@@ -253,26 +255,14 @@ func createUser(r *http.Request, _ string) (response, error) {
 
 // ---- Routing ----
 
-var collectionHandlers = map[string]handler{"POST": createUser}
-var itemHandlers = map[string]handler{"GET": getUser, "HEAD": getUser}
-
-// route returns the handler for a request and the user id in its path: path decides 404, then 405.
-func route(method, path string) (handler, string, error) {
-	segments := strings.Split(path, "/")
-	var handlers map[string]handler
-	var allow, id string
-	switch {
-	case path == "/users":
-		handlers, allow = collectionHandlers, ALLOW_COLLECTION
-	case len(segments) == 3 && segments[1] == "users" && segments[2] != "":
-		// One URL per user: /users/{id}. The method, not the URL, says what to do with it.
-		handlers, allow, id = itemHandlers, ALLOW_ITEM, segments[2]
-	default:
-		return nil, "", errorf(404, "not found")
-	}
-	h, ok := handlers[method]
-	if !ok {
-		return nil, "", apiError{405, "method not allowed", map[string]string{"Allow": allow}}
-	}
-	return h, id, nil
+// routes registers the users API: since Go 1.22 a ServeMux pattern names the method and the path,
+// {id} is one path segment (r.PathValue("id")), and a GET pattern answers HEAD too. The patterns
+// without a method catch the other methods (405, with Allow) and the other paths (404).
+func routes(mux *http.ServeMux) {
+	mux.Handle("POST /users", handle(createUser))
+	mux.Handle("/users", refuse(405, ALLOW_COLLECTION))
+	// One URL per user: /users/{id}. The method, not the URL, says what to do with it.
+	mux.Handle("GET /users/{id}", handle(getUser))
+	mux.Handle("/users/{id}", refuse(405, ALLOW_ITEM))
+	mux.Handle("/", refuse(404, ""))
 }
