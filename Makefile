@@ -34,11 +34,11 @@ $(error $(TOOLCHAIN_PROBLEM))
 endif
 endif
 
-.PHONY: help setup setup-parts lab test test-slow check hint watch progress starters bench doctor book clean
+.PHONY: help setup setup-parts lab reset-lesson test test-slow check hint watch progress starters bench doctor book clean
 
 help: ## list the targets (this)
 	@echo "HTTP servers and APIs that survive scale. Targets:"
-	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 # The pinned requirements, then the helper package itself, editable (pyproject.toml), so that
 # `import workbook` finds this checkout from the lessons, the tests and the checker.
@@ -67,8 +67,17 @@ setup: ## create .venv, install requirements.txt, build the Go servers and tools
 setup-parts: $(INSTALLED) $(GO_BUILT) $(PROGRAMS)
 	@:
 
-lab: setup ## set everything up and open the lessons in JupyterLab
-	$(VENV)/bin/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root)
+# JupyterLab opens the whole checkout (exercises, servers/README.md, the contract are one click
+# away), on the learner's own copy of the lessons in my-lessons/ (git-ignored, made on first use):
+# autosave and edits never touch the tracked notebooks/ that `make test` compares.
+lab: setup ## set everything up and open your copy of the lessons (my-lessons/) in JupyterLab
+	@$(PY) tools/my_lessons.py prepare
+	$(VENV)/bin/jupyter lab --ServerApp.root_dir=$(CURDIR) \
+	  --LabApp.default_url=/lab/tree/my-lessons/01_what_a_server_does.ipynb \
+	  $(if $(filter 0,$(shell id -u)),--allow-root)
+
+reset-lesson: ## put your copy of a lesson back as shipped: make reset-lesson N=03
+	@$(PYTHON) tools/my_lessons.py reset $(N)
 
 # Two workers, one test file each at a time (--dist loadfile keeps a notebook's cells together,
 # which nbval needs): most tests wait on servers, so this halves the wall time on two cores.

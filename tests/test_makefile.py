@@ -11,7 +11,7 @@ import pytest
 from workbook.paths import ROOT
 
 TARGETS = [
-    *("help", "setup", "lab", "test", "test-slow"),
+    *("help", "setup", "lab", "reset-lesson", "test", "test-slow"),
     *("check", "hint", "watch", "progress", "starters", "bench", "book", "doctor", "clean"),
 ]
 
