@@ -45,11 +45,13 @@ def raw_server(scratch, response: bytes):
 FIRST_CHECK_ONLY = {"until": {"get_greeting"}}
 
 
-def solution_with(scratch, exercise, old: str, new: str):
-    """The Python solution of an exercise with one mistake written in."""
-    source = solution_code((SOLUTIONS / exercise.name / "python" / "server.py").read_text(), "python")
+def solution_with(scratch, exercise, old: str, new: str, file: str = "server.py"):
+    """The Python solution of an exercise with one mistake written in (in `file`)."""
+    for path in (SOLUTIONS / exercise.name / "python").glob("*.py"):
+        (scratch / path.name).write_text(solution_code(path.read_text(), "python"))
+    source = (scratch / file).read_text()
     assert source.count(old) == 1
-    (scratch / "server.py").write_text(source.replace(old, new))
+    (scratch / file).write_text(source.replace(old, new))
     return scratch
 
 
@@ -209,3 +211,26 @@ def test_watch_checks_again_after_a_save(scratch):
         watcher.join(10)
     assert sum("All 6 checks pass" in str(p) for p in printed) == 2
     assert not watcher.is_alive()
+
+
+def test_a_failure_of_raw_bytes_gets_a_curl_line_too(scratch):
+    solution_with(
+        scratch,
+        GREETING,
+        '        if self.command != "HEAD":\n            self.wfile.write(body)',
+        "        self.wfile.write(body)",
+    )
+    assert "curl -i --head http://127.0.0.1:8080/greeting" in grade(GREETING, scratch)
+
+
+def test_a_response_without_content_type_shows_no_hint_about_the_request_content_type(scratch):
+    solution_with(
+        scratch,
+        find_exercise("06"),
+        '            self.send_header("Content-Type", "application/json")\n',
+        "",
+        file="plumbing.py",
+    )
+    report = grade(find_exercise("06"), scratch)
+    assert "expected: Content-Type: application/json on the response" in report
+    assert "Stuck?" not in report

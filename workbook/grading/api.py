@@ -49,11 +49,18 @@ WORDS = ("water", "the", "plants", "call", "plumber", "buy", "milk", "bread", "r
 class Failed(Exception):
     """A check's expectation was not met: what was expected, what travelled, what came back."""
 
-    def __init__(self, expected: str, exchanges: tuple[Shown, ...] = (), got: str | None = None):
+    def __init__(
+        self,
+        expected: str,
+        exchanges: tuple[Shown, ...] = (),
+        got: str | None = None,
+        hint: int | None = None,
+    ):
         super().__init__(expected)
         self.expected = expected
         self.exchanges = exchanges
         self.got = got
+        self.hint = hint  # None: the check's hint; 0: no hint fits this failure
 
 
 class Hung(Failed):
@@ -64,10 +71,13 @@ class NotHTTP(Failed):
     """The server answered bytes that are not a valid HTTP/1.1 response."""
 
 
-def expect(ok: bool, expected: str, *exchanges: Shown, got: str | None = None) -> None:
-    """Fail the running check unless `ok`; `expected` is one line, the exchanges show the wire."""
+def expect(
+    ok: bool, expected: str, *exchanges: Shown, got: str | None = None, hint: int | None = None
+) -> None:
+    """Fail the running check unless `ok`; `expected` is one line, the exchanges show the wire.
+    `hint`: another section of HINTS.md than the check's (0: none fits this failure)."""
     if not ok:
-        raise Failed(expected, exchanges, got)
+        raise Failed(expected, exchanges, got, hint)
 
 
 def json_body(ex: Exchange, expected: str) -> object:
@@ -87,6 +97,7 @@ def expect_error(ex: Exchange, status: int, message: str, *shown: Shown) -> None
         "Content-Type: application/json on the response: every error body is JSON",
         *shown,
         ex,
+        hint=0,  # about the response's header: the check's hint may be about the request's
     )
     expect(json_body(ex, f"the JSON body {wanted}") == {"error": message}, f"the body {wanted}", *shown, ex)
 

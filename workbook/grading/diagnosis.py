@@ -92,6 +92,24 @@ def looks_like_a_crash(output: str) -> bool:
     return bool(re.search(r"^(Traceback|panic: |\w*Error\b)|http: panic serving", output, re.M))
 
 
+def curl_for_raw(sent: bytes, url: str) -> str | None:
+    """A curl command for exact bytes sent by hand (their method, target, headers and body)."""
+    head, _, body = sent.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    parts = lines[0].split(" ")
+    if len(parts) != 3:
+        return None
+    method, target, _ = parts
+    command = ["curl", "-i"] + (["--head"] if method == "HEAD" else [] if method == "GET" else ["-X", method])
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        if name.lower() not in ("host", "connection", "content-length"):
+            command += ["-H", f"{name}:{value}"]
+    if body:
+        command += ["--data-binary", body.decode("utf-8", "replace")]
+    return " ".join(shlex.quote(part) for part in command + [url.rstrip("/") + target])
+
+
 def curl_for(ex: Exchange) -> str:
     """A curl command that sends the same request (the body inline, the headers that matter)."""
     request = ex.request

@@ -9,9 +9,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from ..paths import ROOT
-from ..wire import Exchange
+from ..wire import Exchange, RawExchange
 from .api import Check, Failed
-from .diagnosis import curl_for
+from .diagnosis import curl_for, curl_for_raw
 from .exercises import Exercise, hints
 
 REPRODUCE_PORT = 8080  # the port the curl line assumes the learner's server runs on
@@ -67,7 +67,9 @@ class Report:
         if self.problem:
             return self.problem_hint
         first = self.first_failure
-        return first.check.hint if first else None
+        if first is None:
+            return None
+        return first.check.hint if first.failure.hint is None else first.failure.hint or None
 
     def __str__(self) -> str:
         return render(self)
@@ -119,11 +121,17 @@ def failure_lines(outcome: Outcome) -> list[str]:
     for shown in failure.exchanges:
         kept = "\n".join(line for line in str(shown).splitlines() if not NOISE.match(line))
         lines += ["  sent and received:", indent(kept), ""]
-    last = next((e for e in reversed(failure.exchanges) if isinstance(e, Exchange)), None)
-    if last is not None:
+    here = f"http://127.0.0.1:{REPRODUCE_PORT}"
+    command = None
+    if failure.exchanges and isinstance(failure.exchanges[-1], Exchange):
+        last = failure.exchanges[-1]
+        command = curl_for(last).replace(urlsplit(last.request.url).netloc, f"127.0.0.1:{REPRODUCE_PORT}")
+    elif failure.exchanges and isinstance(failure.exchanges[-1], RawExchange):
+        command = curl_for_raw(failure.exchanges[-1].sent, here)
+    if command:
         lines += [
             f"  to try it yourself, start your server on port {REPRODUCE_PORT}, then:",
-            "    " + curl_for(last).replace(urlsplit(last.request.url).netloc, f"127.0.0.1:{REPRODUCE_PORT}"),
+            "    " + command,
         ]
     return lines
 
