@@ -8,6 +8,7 @@ import hashlib
 import hmac
 import itertools
 import json
+import threading
 import time
 
 import pytest
@@ -254,3 +255,18 @@ def test_without_the_secret_there_is_no_tokens_route_and_no_password_field(langu
             plain.url + "/users", json={"email": "a@example.com", "name": "A", "password": PASSWORD}
         )
         assert response.json() == {"error": "unknown field: password"}
+
+
+def test_a_slow_password_check_does_not_hold_other_clients(language):
+    """PBKDF2 is slow on purpose; a server must go on serving others meanwhile (Node: crypto.pbkdf2
+    on the thread pool, not pbkdf2Sync on the event loop)."""
+    slow = {**AUTH_ENV, "USERS_PBKDF2_ITERATIONS": "3000000"}  # a second or more per check
+    with serve(language, "users", env=slow, timeout=30) as server:
+        guess = {"email": "nobody@example.com", "password": PASSWORD}
+        login = threading.Thread(target=requests.post, args=(server.url + "/tokens",), kwargs={"json": guess})
+        login.start()
+        time.sleep(0.2)  # the guess is being hashed now (if not, the GET below only gets easier)
+        assert requests.get(server.url + "/users", timeout=30).status_code == 200
+        still_hashing = login.is_alive()
+        login.join()
+    assert still_hashing, "the GET waited for the password check to finish"

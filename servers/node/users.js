@@ -473,7 +473,7 @@ async function createUser(req, id) {
   let fields = parseObject(await readJson(req, CREATE_TYPES));
   const password = AUTH ? AUTH.takePassword(fields) : null; // with auth on, required and write-only
   fields = validateUser(fields, false);
-  const passwordHash = AUTH ? AUTH.hashNew(password) : "";
+  const passwordHash = AUTH ? await AUTH.hashNew(password) : "";
   const [user, version] = store.create(fields.email, fields.name);
   if (AUTH) AUTH.credentials.save(user.id, passwordHash);
   return [201, { Location: `/users/${user.id}`, ETag: etagFor(version) }, user];
@@ -521,7 +521,7 @@ function deleteUser(req, id) {
 }
 
 async function createToken(req, id) {
-  const token = AUTH.issue(parseObject(await readJson(req, CREATE_TYPES)), store);
+  const token = await AUTH.issue(parseObject(await readJson(req, CREATE_TYPES)), store);
   return [200, { "Cache-Control": "no-store" }, token]; // a token is for this client only (RFC 6749 5.1)
 }
 

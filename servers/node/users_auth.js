@@ -10,6 +10,7 @@
 const crypto = require("node:crypto");
 const fs = require("node:fs");
 const path = require("node:path");
+const util = require("node:util");
 
 // ---- Constants ----
 
@@ -29,17 +30,21 @@ function b64url(data) {
   return Buffer.from(data).toString("base64url"); // no padding, like Python's and Go's here
 }
 
+// crypto.pbkdf2, not pbkdf2Sync: the hash runs on libuv's thread pool while the event loop serves
+// other clients. The synchronous form would stop the whole server for every guess (Python's
+// hashlib releases the GIL and Go hashes on the request's goroutine, so neither has this trap).
+const pbkdf2 = util.promisify(crypto.pbkdf2);
+
 // "pbkdf2_sha256$<iterations>$<salt>$<hash>": everything a later check needs, no password.
-function hashPassword(password, iterations, salt = crypto.randomBytes(SALT_BYTES)) {
-  // The synchronous form blocks the event loop for the whole hash: every other client waits.
-  const derived = crypto.pbkdf2Sync(password, salt, iterations, 32, "sha256");
+async function hashPassword(password, iterations, salt = crypto.randomBytes(SALT_BYTES)) {
+  const derived = await pbkdf2(password, salt, iterations, 32, "sha256");
   return `pbkdf2_sha256$${iterations}$${b64url(salt)}$${b64url(derived)}`;
 }
 
 // Hash the guess with the stored salt and count, then compare in constant time.
-function verifyPassword(password, stored) {
+async function verifyPassword(password, stored) {
   const [, iterations, salt, expected] = stored.split("$");
-  const derived = crypto.pbkdf2Sync(password, Buffer.from(salt, "base64url"), Number(iterations), 32, "sha256");
+  const derived = await pbkdf2(password, Buffer.from(salt, "base64url"), Number(iterations), 32, "sha256");
   return constantTimeEqual(b64url(derived), expected);
 }
 
@@ -122,7 +127,7 @@ class Auth {
     this.iterations = iterations;
     this.credentials = directory ? new FileCredentials(directory) : new MemoryCredentials();
     this.error = makeError;
-    // Hashed once, so that an unknown email costs as much time as a wrong password.
+    // Hashed once, so that an unknown email costs as much time as a wrong password (a promise).
     this.decoy = hashPassword(crypto.randomBytes(32).toString("base64url"), iterations);
   }
 
@@ -159,7 +164,7 @@ class Auth {
   }
 
   // Check a new password (400), then hash it.
-  hashNew(password) {
+  async hashNew(password) {
     if (password === null) throw this.error(400, "password is required");
     if (typeof password !== "string") throw this.error(400, "password must be a string");
     const length = [...password].length; // code points, as Python's len() and Go's RuneCount
@@ -170,7 +175,7 @@ class Auth {
   }
 
   // POST /tokens: a token for the right email and password; one 401 for any wrong one.
-  issue(fields, store) {
+  async issue(fields, store) {
     const unknown = Object.keys(fields).filter((key) => key !== "email" && key !== "password");
     unknown.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))); // by code point
     if (unknown.length > 0) throw this.error(400, `unknown field: ${unknown[0]}`);
@@ -181,7 +186,7 @@ class Auth {
     const id = ownerOf(store, fields.email);
     const stored = id ? this.credentials.load(id) : null;
     // An unknown email is checked against the decoy: same time, same answer as a wrong password.
-    if (!verifyPassword(fields.password, stored ?? this.decoy) || stored === null) {
+    if (!(await verifyPassword(fields.password, stored ?? (await this.decoy))) || stored === null) {
       throw this.error(401, "email or password is not correct", { "WWW-Authenticate": REALM });
     }
     const exp = Math.floor(Date.now() / 1000) + TOKEN_LIFETIME;
