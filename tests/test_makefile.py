@@ -80,3 +80,12 @@ def test_help_needs_no_toolchain():
     )
     assert result.returncode == 0
     assert "make lab" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "solution, flag", [("0", False), ("no", False), ("", False), ("1", True), ("yes", True)]
+)
+def test_check_grades_the_solution_only_when_solution_says_so(solution, flag):
+    result = make("-n", "check", "EX=03", "IN=Go", f"SOLUTION={solution}")
+    command = next(line for line in result.stdout.splitlines() if "workbook.grading" in line)
+    assert command.rstrip().endswith("03 Go --solution" if flag else "03 Go")
