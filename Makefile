@@ -10,6 +10,7 @@ INSTALLED := $(VENV)/.installed
 SLOW_INSTALLED := $(VENV)/.installed-slow
 BOOK_INSTALLED := $(VENV)/.installed-book
 GO_BUILT := .build/go.stamp
+GO_WARM := .build/go-cache.stamp
 GO_SOURCES := $(wildcard servers/go/*/*.go) go.mod
 export GOTOOLCHAIN := local
 # Programs the lessons use, built from source with the Go toolchain (no root, no download of binaries),
@@ -48,11 +49,18 @@ $(INSTALLED): requirements.txt pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
-$(GO_BUILT): $(INSTALLED) $(GO_SOURCES)
+# While pip downloads, `go build` compiles the servers' packages (and the standard library they use)
+# into Go's build cache, so that the build below, which needs .venv, only links.
+$(GO_WARM): $(GO_SOURCES)
+	go build -buildvcs=false ./servers/go/...
+	@mkdir -p $(@D) && touch $@
+
+$(GO_BUILT): $(INSTALLED) $(GO_SOURCES) | $(GO_WARM)
 	$(PY) -c "import sys, workbook.build as build; sys.exit(build.main(['servers']))"
 	@mkdir -p $(@D) && touch $@
 
-# -ldflags="-s -w": no debug tables, which halves the link time; -buildvcs=false: a checkout owned by
+# Not part of `make setup`: a lesson that needs one builds them on first use (workbook.programs);
+# make test and make bench build them first. -ldflags="-s -w": no debug tables, which halves the link time; -buildvcs=false: a checkout owned by
 # another user (CI, containers) must not stop the build.
 $(PROGRAMS): $(PROGRAM_SOURCES)
 	@echo "building Caddy, oasdiff and hey from source (once; about a minute)"
@@ -60,11 +68,11 @@ $(PROGRAMS): $(PROGRAM_SOURCES)
 	  ./caddy github.com/oasdiff/oasdiff github.com/rakyll/hey
 	@touch $@
 
-# The Python packages download while the Go programs compile: both at once (-j3) on a first setup.
-setup: ## create .venv, install requirements.txt, build the Go servers and tools
+# The Python packages download while Go compiles: both at once (-j3) on a first setup.
+setup: ## create .venv, install requirements.txt, build the Go servers (Caddy & co: on first use)
 	@$(MAKE) --no-print-directory -j3 setup-parts
 
-setup-parts: $(INSTALLED) $(GO_BUILT) $(PROGRAMS)
+setup-parts: $(INSTALLED) $(GO_WARM) $(GO_BUILT)
 	@:
 
 # JupyterLab opens the whole checkout (exercises, servers/README.md, the contract are one click
@@ -82,7 +90,7 @@ reset-lesson: ## put your copy of a lesson back as shipped: make reset-lesson N=
 # Two workers, one test file each at a time (--dist loadfile keeps a notebook's cells together,
 # which nbval needs): most tests wait on servers, so this halves the wall time on two cores.
 # Under CI=true, `make test` runs the slow tier too (tests/conftest.py), so it needs its packages.
-test: setup $(if $(filter true,$(CI)),$(SLOW_INSTALLED) $(BOOK_INSTALLED)) ## run every check: notebooks (nbval), servers, launcher, exercises
+test: setup $(PROGRAMS) $(if $(filter true,$(CI)),$(SLOW_INSTALLED) $(BOOK_INSTALLED)) ## run every check: notebooks (nbval), servers, launcher, exercises
 	$(PY) -m pytest -n 2 --dist loadfile
 
 # The slow tier: each lesson with every cell run twice, and each lesson in JupyterLab in Chromium
@@ -92,7 +100,7 @@ $(SLOW_INSTALLED): requirements-slow.txt $(INSTALLED)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-slow.txt
 	touch $@
 
-test-slow: setup $(SLOW_INSTALLED) $(BOOK_INSTALLED) ## the slow tier: every lesson run twice per cell, and in a real browser
+test-slow: setup $(PROGRAMS) $(SLOW_INSTALLED) $(BOOK_INSTALLED) ## the slow tier: every lesson run twice per cell, and in a real browser
 	WORKBOOK_SLOW=1 $(PY) -m pytest -n 2 --dist loadfile -m slow
 
 # SOLUTION=1 (or yes) grades the solution; SOLUTION=0, no or empty grades your own work.
@@ -112,7 +120,7 @@ progress: setup ## show which exercises pass, per language
 starters: setup ## after changing a solution: make the starters from the solutions again
 	@$(PY) -m workbook.grading --write-starters
 
-bench: setup ## measure start-up, builds, load, paging, checks (ONLY="lessons workflow" for others)
+bench: setup $(PROGRAMS) ## measure start-up, builds, load, paging, checks (ONLY="setup lessons workflow" for others)
 	$(PY) tools/bench.py $(ONLY)
 
 # The book's tools go into .venv within requirements.txt's pins (-c), so they never change what the

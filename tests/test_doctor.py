@@ -15,7 +15,7 @@ from conftest import alive
 from workbook.paths import ROOT
 
 DOCTOR = ROOT / "workbook" / "doctor.py"
-ITEMS = ["python", "node", "go", "setup", "kernel", "servers", "folders", "chromium", "disk"]
+ITEMS = ["python", "node", "go", "setup", "programs", "kernel", "servers", "folders", "chromium", "disk"]
 
 
 def doctor(env: dict[str, str] | None = None, python: str = sys.executable) -> subprocess.CompletedProcess:

@@ -18,6 +18,7 @@ from workbook.lessons.load import (
     start_hey,
     start_posts,
 )
+from workbook.programs import program
 
 # What `hey -z 1s -c 8 URL` printed against a hello server (every line kept as hey wrote it).
 ALL_200 = """
@@ -169,8 +170,8 @@ def test_chart_escapes_labels_and_keeps_a_colour_per_label():
     assert fills[0] == fills[2] and fills[1] == fills[3] and fills[0] != fills[1]
 
 
-def test_hey_is_built():
-    assert HEY.exists(), "run `make setup`: it builds hey into .build/bin"
+def test_hey_is_built_on_first_use():
+    assert program("hey") == HEY and HEY.exists()
 
 
 def test_a_short_real_run_against_hello_gets_only_200s():

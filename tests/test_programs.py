@@ -2,6 +2,7 @@
 no others, oasdiff and hey. A smaller Caddy is what makes the first setup fast; these tests make sure
 it still does everything a lesson asks of it."""
 
+import os
 import re
 import socket
 import subprocess
@@ -16,10 +17,18 @@ import urllib3
 
 from workbook.launcher import free_port
 from workbook.paths import BUILD, ROOT
+from workbook.programs import program
 from workbook.toolchain import MINIMUM
 
 BIN = BUILD / "bin"
 CADDY = BIN / "caddy"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def programs_built() -> None:
+    """Built on first use, as a lesson would."""
+    program("caddy")
+
 
 # What the lessons need: a load-balancing reverse proxy with retries and health checks (03, 09),
 # Caddyfiles, and HTTPS with a certificate from Caddy's own local CA, `tls internal` (the auth lesson).
@@ -128,3 +137,52 @@ def test_the_go_minimum_make_checks_is_the_one_the_programs_need():
     """`make` names the Go a first setup needs, not only the one the servers need (go.mod: 1.22)."""
     wanted = re.search(r"^go (\d+)\.(\d+)", (ROOT / "tools" / "programs" / "go.mod").read_text(), re.M)
     assert MINIMUM["go"][0] == (int(wanted.group(1)), int(wanted.group(2)))
+
+
+@pytest.fixture
+def fake_checkout(tmp_path, monkeypatch):
+    """workbook.programs pointed at a checkout in tmp_path, with make replaced by a recorder."""
+    import workbook.programs as programs
+
+    sources, bin_dir = tmp_path / "tools" / "programs", tmp_path / ".build" / "bin"
+    (sources / "caddy").mkdir(parents=True)
+    for name in ("go.mod", "go.sum", "caddy/main.go"):
+        (sources / name).write_text("")
+    monkeypatch.setattr(programs, "ROOT", tmp_path)
+    monkeypatch.setattr(programs, "BIN", bin_dir)
+    monkeypatch.setattr(programs, "STAMP", bin_dir / ".programs")
+    monkeypatch.setattr(programs, "SOURCES", sources)
+    calls = []
+
+    def make(command, **options):
+        calls.append(command)
+        for name in programs.NAMES:
+            (bin_dir / name).write_text("")
+        (bin_dir / ".programs").write_text("")
+        return subprocess.CompletedProcess(command, 0, "", "")
+
+    monkeypatch.setattr(programs.subprocess, "run", make)
+    return programs, calls
+
+
+def test_a_missing_program_is_built_once_on_first_use_with_one_line(fake_checkout, capsys):
+    programs, calls = fake_checkout
+    assert programs.program("caddy") == programs.BIN / "caddy"
+    assert programs.program("hey") == programs.BIN / "hey"
+    assert calls == [["make", "--no-print-directory", ".build/bin/.programs"]]
+    assert capsys.readouterr().err == "building Caddy, oasdiff and hey (once; a minute or two) ...\n"
+
+
+def test_a_changed_source_builds_them_again(fake_checkout):
+    programs, calls = fake_checkout
+    programs.program("caddy")
+    later = time.time() + 5
+    os.utime(programs.SOURCES / "go.mod", (later, later))
+    programs.program("caddy")
+    assert len(calls) == 2
+
+
+def test_an_unknown_program_is_named(fake_checkout):
+    programs, _ = fake_checkout
+    with pytest.raises(ValueError, match="no program 'nginx': choose from caddy, oasdiff, hey"):
+        programs.program("nginx")

@@ -27,8 +27,9 @@ import requests
 
 from workbook import LANGUAGES, serve, table
 from workbook.build import binary_for, build_go, go_build
-from workbook.lessons.load import HEY, run_hey
+from workbook.lessons.load import run_hey
 from workbook.paths import ROOT, SERVERS, SOLUTIONS
+from workbook.programs import program as built_program
 from workbook.unique import unique_email
 
 
@@ -87,8 +88,7 @@ def build() -> None:
 
 def load(seconds: int = 5, connections: int = 32) -> None:
     """GET /users/{id} under load with hey, one language after the other, in one table."""
-    if not HEY.exists():
-        sys.exit(f"{HEY} is missing: run `make setup` first")
+    built_program("hey")  # built on first use
     rows = []
     for language in LANGUAGES:
         with serve(language, "users") as server:

@@ -8,7 +8,7 @@ Each edit is the OpenAPI side of one CHANGE of servers/python/users_evolving.py 
 revisions are made from the base document every time rather than kept as files: an edit is a few
 lines that show exactly what changed, and when the base document changes, every revision follows.
 
-oasdiff (github.com/oasdiff/oasdiff, built by `make setup` into .build/bin/oasdiff) reads two
+oasdiff (github.com/oasdiff/oasdiff, built on first use into .build/bin/oasdiff) reads two
 documents and applies its catalogue of rules; each finding has a rule id and a level: error (breaks
 clients), warning (may break them) or info. Only ids, levels and counts are shown: its full text
 names temporary files, which differ on every run.
@@ -29,6 +29,7 @@ from typing import Any
 import yaml
 
 from ..paths import BUILD, SERVERS
+from ..programs import program
 from ..scratch import folder_prefix
 
 BASE = SERVERS / "users.openapi.yaml"
@@ -209,8 +210,7 @@ class OasdiffReport:
 
 def oasdiff(command: str, revision: Spec, base: Path = BASE) -> OasdiffReport:
     """Run `oasdiff COMMAND base revision -f json` (breaking or changelog) and parse its findings."""
-    if not OASDIFF.exists():
-        raise FileNotFoundError(f"{OASDIFF} is missing: run `make setup` to build it")
+    program("oasdiff")  # built on first use
     with tempfile.TemporaryDirectory(prefix=folder_prefix("oasdiff")) as folder:
         path = Path(folder) / "revision.json"  # oasdiff reads JSON as well as YAML
         path.write_text(json.dumps(revision), encoding="utf-8")

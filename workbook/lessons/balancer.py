@@ -10,8 +10,9 @@
         requests.get(lb.url + "/users", verify=lb.authority)      # https://, Caddy's own local CA
         lb.access_log()                                           # what Caddy wrote per request
 
-Caddy is built from source by `make setup` into .build/bin/caddy. Like a server, the balancer runs
-in its own process group and is stopped on exit, on error and when the kernel goes away.
+Caddy is built from source into .build/bin/caddy on first use (workbook.programs). Like a
+server, the balancer runs in its own process group and is stopped on exit, on error and when
+the kernel goes away.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import requests
 
 from ..launcher import Server, free_port
 from ..paths import BUILD
+from ..programs import program
 from ..scratch import temporary_folder
 
 CADDY = BUILD / "bin" / "caddy"
@@ -118,8 +120,7 @@ class Balancer(Server):
         reuse_connections: bool = True,
         timeout: float = 15.0,
     ):
-        if not CADDY.exists():
-            raise FileNotFoundError(f"{CADDY} is missing: run `make setup` to build it")
+        program("caddy")  # built on first use
         if isinstance(upstreams, Mapping):
             named = {name: _url(upstream) for name, upstream in upstreams.items()}
         else:

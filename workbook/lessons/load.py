@@ -14,9 +14,10 @@
     writes.result().outcome()                                   # 'all 201, 0 failed'
     bar_chart({"requests/s": {...}})                            # the picture, shown in any notebook
 
-hey is built from source by `make setup` into .build/bin/hey. It keeps `connections` requests in
-flight for `seconds`, then prints a summary (requests per second, latency percentiles, the count of
-each status code, the count of each error), which `parse_hey` reads.
+hey is built from source into .build/bin/hey on first use (workbook.programs). It keeps
+`connections` requests in flight for `seconds`, then prints a summary (requests per second,
+latency percentiles, the count of each status code, the count of each error), which `parse_hey`
+reads.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ import requests
 
 from .. import cells
 from ..paths import BUILD
+from ..programs import program
 from ..unique import unique_email
 
 HEY = BUILD / "bin" / "hey"
@@ -104,8 +106,7 @@ class LoadRun:
     inside the block stops hey at once instead of leaving it running."""
 
     def __init__(self, url: str, seconds: float, connections: int):
-        if not HEY.exists():
-            raise FileNotFoundError(f"{HEY} is missing: run `make setup` to build it")
+        program("hey")  # built on first use
         self.command = [str(HEY), "-z", f"{seconds:g}s", "-c", str(connections), url]
         self.seconds = seconds
         self._process = subprocess.Popen(
