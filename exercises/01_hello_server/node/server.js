@@ -20,6 +20,10 @@ function main() {
   // TODO 4: the port is the first command-line argument, else $PORT, else 0 (any free port).
   const port = 8000;
   const server = http.createServer(hello);
+  // Deadlines, as in Go and Python: a slow or silent client cannot hold a connection forever.
+  server.headersTimeout = 5000;
+  server.requestTimeout = 10000;
+  server.keepAliveTimeout = 30000;
   server.listen(port, HOST, () => {
     // TODO 1: print exactly one readiness line, `listening on http://127.0.0.1:PORT`, with the
     // port the server really got.

@@ -16,6 +16,9 @@ HOST = "0.0.0.0"
 
 
 class Hello(BaseHTTPRequestHandler):
+    # A silent connection is closed after 10 s, as Go and Node do: a slow client cannot hold a thread.
+    timeout = 10
+
     # TODO 2: answer GET / with 200 and a short text/plain body, e.g. "Hello, World!\n".
     # (With no do_GET method, http.server answers every GET with 501 Not Implemented.)
     pass

@@ -47,6 +47,9 @@ def count_visit(visitor: str | None) -> tuple[str, int]:
 
 
 class Counter(BaseHTTPRequestHandler):
+    # A silent connection is closed after 10 s, as Go and Node do: a slow client cannot hold a thread.
+    timeout = 10
+
     def do_GET(self) -> None:
         if self.path != "/":
             self.send_error(404)

@@ -24,6 +24,9 @@ greeting_lock = threading.Lock()  # ThreadingHTTPServer runs each request in a t
 
 
 class Greeting(BaseHTTPRequestHandler):
+    # A silent connection is closed after 10 s, as Go and Node do: a slow client cannot hold a thread.
+    timeout = 10
+
     # http.server calls do_<METHOD>; for a method without one it answers 501 Not Implemented.
     def do_GET(self) -> None:
         # TODO 1: only /greeting exists: every other path answers 404, whatever the method.

@@ -26,6 +26,9 @@ note_lock = threading.Lock()  # ThreadingHTTPServer runs each request in a threa
 
 
 class Note(BaseHTTPRequestHandler):
+    # A silent connection is closed after 10 s, as Go and Node do: a slow client cannot hold a thread.
+    timeout = 10
+
     def route(self) -> None:
         """Every method comes here: path first (404), then method (405)."""
         if urlsplit(self.path).path != "/note":

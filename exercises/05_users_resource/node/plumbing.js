@@ -140,6 +140,10 @@ function handlerFor(route) {
 function serve(route) {
   const port = Number(process.argv[2] ?? process.env.PORT ?? 0);
   const server = http.createServer(handlerFor(route));
+  // Deadlines, as in Go and Python: a slow or silent client cannot hold a connection forever.
+  server.headersTimeout = 5000;
+  server.requestTimeout = 10000;
+  server.keepAliveTimeout = 30000;
   for (const signal of ["SIGTERM", "SIGINT"]) {
     process.on(signal, () => {
       server.close(() => process.exit(0));

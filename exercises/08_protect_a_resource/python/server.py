@@ -65,6 +65,9 @@ def authenticate(authorization: str | None, query: str, user: str) -> None:
 
 
 class Notes(BaseHTTPRequestHandler):
+    # A silent connection is closed after 10 s, as Go and Node do: a slow client cannot hold a thread.
+    timeout = 10
+
     def do_GET(self) -> None:
         self.handle_note(write=False)
 

@@ -58,6 +58,10 @@ function main() {
   // |   const port = 8000;
   // END SOLUTION
   const server = http.createServer(hello);
+  // Deadlines, as in Go and Python: a slow or silent client cannot hold a connection forever.
+  server.headersTimeout = 5000;
+  server.requestTimeout = 10000;
+  server.keepAliveTimeout = 30000;
   // BEGIN SOLUTION
   // 5. Process managers stop a server with SIGTERM. Node's default is to die by the signal;
   // with a handler we close the server (and its idle keep-alive connections) and exit 0.

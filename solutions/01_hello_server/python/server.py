@@ -31,6 +31,9 @@ HOST = "127.0.0.1"
 
 
 class Hello(BaseHTTPRequestHandler):
+    # A silent connection is closed after 10 s, as Go and Node do: a slow client cannot hold a thread.
+    timeout = 10
+
     # BEGIN SOLUTION
     # 2. http.server calls do_<METHOD>; a GET for "/" lands here.
     def do_GET(self) -> None:

@@ -104,6 +104,9 @@ def cookie_value(header: str | None, name: str) -> str | None:
 # |
 # END SOLUTION
 class Counter(BaseHTTPRequestHandler):
+    # A silent connection is closed after 10 s, as Go and Node do: a slow client cannot hold a thread.
+    timeout = 10
+
     def do_GET(self) -> None:
         if self.path != "/":
             self.send_error(404)

@@ -43,6 +43,9 @@ greeting_lock = threading.Lock()  # ThreadingHTTPServer runs each request in a t
 
 
 class Greeting(BaseHTTPRequestHandler):
+    # A silent connection is closed after 10 s, as Go and Node do: a slow client cannot hold a thread.
+    timeout = 10
+
     # BEGIN SOLUTION
     def route(self) -> None:
         """Every method comes here: path first (404), then method (405)."""

@@ -60,6 +60,9 @@ def etag_matches(header: str, etag: str, weak: bool) -> bool:
 
 
 class Note(BaseHTTPRequestHandler):
+    # A silent connection is closed after 10 s, as Go and Node do: a slow client cannot hold a thread.
+    timeout = 10
+
     def route(self) -> None:
         """Every method comes here: path first (404), then method (405)."""
         if urlsplit(self.path).path != "/note":

@@ -102,6 +102,9 @@ def encode_json(value: Any) -> bytes:
 class UsersHandler(BaseHTTPRequestHandler):
     """Turns each request into one call to route() and one JSON response."""
 
+    # A silent connection is closed after 10 s, as Go and Node do: a slow client cannot hold a thread.
+    timeout = 10
+
     route: Callable[[str, str], tuple[Handler, str]]  # set by serve()
 
     protocol_version = "HTTP/1.1"  # keep-alive, as clients expect
