@@ -1,7 +1,10 @@
 """A real browser on a real JupyterLab, for the tests that check what a learner sees (slow tier).
 
-    def test_something(lab_page):            # fixtures: lab (JupyterLab), browser, lab_page
+    def test_something(lab, lab_page):       # fixtures: lab (JupyterLab), browser, lab_page
         lab_page.goto(lab.url_for("notebooks/01_what_a_server_does.ipynb"))
+
+tests/conftest.py imports the fixtures once for every test: a test module must not import them
+again (pytest would make a second session-wide browser, and Playwright runs one per thread).
 
 JupyterLab runs on a copy of the folders it is given, in a fresh settings and data directory (so
 every notebook is untrusted, as in a fresh clone, and nothing a test does can touch the checkout).

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import psutil
 import pytest
+from browser import browser, lab, lab_page  # noqa: F401  (one set of browser fixtures for every test)
 
 from workbook import LANGUAGES
 from workbook.paths import ROOT

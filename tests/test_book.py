@@ -11,7 +11,6 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from browser import browser, lab_page  # noqa: F401  (fixtures)
 
 from workbook.paths import ROOT
 

@@ -9,7 +9,6 @@ the edge of a 1024-pixel window with the file browser open.
 import json
 
 import pytest
-from browser import browser, lab, lab_page  # noqa: F401  (fixtures)
 
 from workbook.paths import ROOT
 
@@ -51,7 +50,7 @@ def cells_with_outputs(path) -> int:
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[path.stem for path in NOTEBOOKS])
-def test_a_lesson_renders_in_jupyterlab(lab, lab_page, path):  # noqa: F811 (fixtures)
+def test_a_lesson_renders_in_jupyterlab(lab, lab_page, path):
     page = lab_page
     page.goto(lab.url_for(f"notebooks/{path.name}"))
     page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=60_000)
