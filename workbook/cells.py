@@ -76,8 +76,12 @@ def _after_cell(result) -> None:
 def _notebook_path() -> Path | None:
     """The notebook this kernel runs, where Jupyter says so (JupyterLab sets JPY_SESSION_NAME)."""
     name = os.environ.get("JPY_SESSION_NAME", "")
-    path = Path(name)
-    return path if name.endswith(".ipynb") and path.is_file() else None
+    if not name.endswith(".ipynb"):
+        return None
+    for path in (Path(name), Path.cwd() / Path(name).name):  # absolute, or relative to the server
+        if path.is_file():
+            return path
+    return None
 
 
 def _defines(source: str, name: str) -> bool:
