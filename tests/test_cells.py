@@ -6,9 +6,12 @@ import signal
 import threading
 import time
 
+import nbformat
 import pytest
 from conftest import alive
 from kernel import Kernel, errors, text
+
+from workbook.paths import ROOT
 
 
 @pytest.fixture(scope="module")
@@ -100,3 +103,17 @@ def test_a_missing_name_points_to_the_section_that_defines_it(tmp_path):
     )
     assert where_defined("servers", notebook) == ' (the cell under "Start all three")'
     assert where_defined("elsewhere", notebook) == ""
+
+
+def test_a_lesson_cell_run_before_its_start_cell_names_the_cell_to_run_first():
+    """Lesson 02's probe table, run before the servers are started, as JupyterLab would run it."""
+    lesson = ROOT / "notebooks" / "02_three_smallest_servers.ipynb"
+    cells = [c for c in nbformat.read(lesson, as_version=4).cells if c.cell_type == "code"]
+    probe_table = next(cell for cell in cells if "summarize(raw_request" in cell.source)
+    with Kernel(env={"JPY_SESSION_NAME": str(lesson)}) as fresh:
+        fresh.run(cells[0])  # the imports
+        shown = errors(fresh.run(probe_table))
+    expected = (
+        '`servers` is not defined yet: run the cell that defines it first (the cell under "Start all three").'
+    )
+    assert [error["traceback"] for error in shown] == [[expected]]
