@@ -9,6 +9,7 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 SLOW_INSTALLED := $(VENV)/.installed-slow
 BOOK_INSTALLED := $(VENV)/.installed-book
+REDBOT_INSTALLED := .build/redbot/.installed
 GO_BUILT := .build/go.stamp
 GO_WARM := .build/go-cache.stamp
 GO_SOURCES := $(wildcard servers/go/*/*.go) go.mod
@@ -49,6 +50,13 @@ $(INSTALLED): requirements.txt pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
+# REDbot, the HTTP linter tests/test_users_redbot.py runs, in a folder of its own rather than in
+# .venv: its dependencies include Brotli, which would make requests ask every server for `br`.
+$(REDBOT_INSTALLED): requirements-redbot.txt $(INSTALLED)
+	rm -rf $(@D)
+	$(PY) -m pip install --quiet --disable-pip-version-check --target $(@D) -r requirements-redbot.txt
+	touch $@
+
 # While pip downloads, `go build` compiles the servers' packages (and the standard library they use)
 # into Go's build cache, so that the build below, which needs .venv, only links.
 $(GO_WARM): $(GO_SOURCES)
@@ -69,10 +77,10 @@ $(PROGRAMS): $(PROGRAM_SOURCES)
 	@touch $@
 
 # The Python packages download while Go compiles: both at once (-j3) on a first setup.
-setup: ## create .venv, install requirements.txt, build the Go servers (Caddy & co: on first use)
+setup: ## create .venv (REDbot apart), build the Go servers (Caddy & co: on first use)
 	@$(MAKE) --no-print-directory -j3 setup-parts
 
-setup-parts: $(INSTALLED) $(GO_WARM) $(GO_BUILT)
+setup-parts: $(INSTALLED) $(GO_WARM) $(GO_BUILT) $(REDBOT_INSTALLED)
 	@:
 
 # JupyterLab opens the whole checkout (exercises, servers/README.md, the contract are one click

@@ -933,6 +933,74 @@ def test_a_deleted_user_is_not_listed(fresh_users_server):
     assert_json(get(srv, "/users"), 200, {"users": [second], "next_cursor": None})
 
 
+# ---- caching (RFC 9111) ----
+
+
+def test_a_user_may_be_stored_and_reused_only_after_revalidation(srv):
+    user = create(srv)
+    response = get(srv, f"/users/{user['id']}")
+    assert (response.headers["Cache-Control"], response.headers["ETag"]) == ("no-cache", '"v1"')
+    head = requests.head(f"{srv.url}/users/{user['id']}", timeout=5)
+    assert head.headers["Cache-Control"] == "no-cache"
+
+
+def test_a_304_carries_the_cache_control_and_etag_of_its_200(srv):
+    """RFC 9110 §15.4.5: what a cache needs to update the stored response."""
+    user = create(srv)
+    response = get(srv, f"/users/{user['id']}", headers={"If-None-Match": '"v1"'})
+    assert_no_body(response, 304)
+    assert (response.headers["Cache-Control"], response.headers["ETag"]) == ("no-cache", '"v1"')
+
+
+def test_a_list_page_may_not_be_stored(srv):
+    """It has no validator to revalidate with, and any write can change it."""
+    create(srv)
+    assert get(srv, "/users?limit=1").headers["Cache-Control"] == "no-store"
+    assert requests.head(srv.url + "/users", timeout=5).headers["Cache-Control"] == "no-store"
+
+
+def test_the_answers_to_writes_may_not_be_stored(srv):
+    user = create(srv)
+    created = post(srv, {"email": unique_email(), "name": "Grace Hopper"})
+    changed = patch(srv, user["id"], {"name": "Ada King"})
+    deleted = requests.delete(f"{srv.url}/users/{user['id']}", timeout=5)
+    assert [r.status_code for r in (created, changed, deleted)] == [201, 200, 204]
+    assert [r.headers["Cache-Control"] for r in (created, changed, deleted)] == ["no-store"] * 3
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("GET", "/users/999999", 404),
+        ("GET", "/nothing", 404),
+        ("PUT", "/users", 405),
+        ("GET", "/users?limit=0", 400),
+        ("HEAD", "/users/999999", 404),
+    ],
+)
+def test_errors_may_not_be_stored(srv, method, path, status):
+    """404 and 405 are cacheable by default (RFC 9110 §15.1): a cache could keep answering 404
+    after the user is created."""
+    response = requests.request(method, srv.url + path, timeout=5)
+    assert (response.status_code, response.headers["Cache-Control"]) == (status, "no-store")
+
+
+def test_a_refusal_of_the_framing_may_not_be_stored_either(srv):
+    exchange = raw(srv, b"GET /users HTTP/1.1\r\nHost: x\r\nExpect: something\r\n\r\n")
+    assert exchange.status == 417
+    if srv.language != "go":  # net/http writes its own plain-text 417, with no Cache-Control
+        assert exchange.headers["cache-control"] == "no-store"
+
+
+def test_no_answer_varies_on_a_request_header_and_none_carries_keep_alive(srv):
+    """The answers depend on the method, the target and conditional headers only: no Vary. And no
+    Keep-Alive, a header of RFC 2068 that HTTP/1.1 no longer defines (Node adds it unless asked not to)."""
+    user = create(srv)
+    for response in (get(srv, f"/users/{user['id']}"), get(srv, "/users"), get(srv, "/users/999999")):
+        assert "Vary" not in response.headers
+        assert "Keep-Alive" not in response.headers
+
+
 # ---- routing ----
 
 

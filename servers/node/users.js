@@ -47,6 +47,10 @@ const ALLOW_COLLECTION = "GET, HEAD, POST";
 const ALLOW_ITEM = "GET, HEAD, PATCH, DELETE";
 const CREATE_TYPES = ["application/json"];
 const UPDATE_TYPES = ["application/json", "application/merge-patch+json"];
+// Caching (servers/README.md, "Caching"): a user may be stored, and reused only once its ETag is
+// revalidated (RFC 9111 §5.2.2.4); every other response, list pages, writes and errors, never.
+const CACHE_REVALIDATE = "no-cache";
+const CACHE_NEVER = "no-store";
 const ALLOW_TOKENS = "POST";
 
 // ---- Errors ----
@@ -497,11 +501,13 @@ function listUsers(req, id) {
 function getUser(req, id) {
   const [user, version] = store.get(id);
   const ifNoneMatch = headerList(req, "if-none-match"); // empty or missing: no condition
+  // A 304 carries the ETag and Cache-Control its 200 would carry (RFC 9110 §15.4.5).
+  const headers = { ETag: etagFor(version), "Cache-Control": CACHE_REVALIDATE };
   // The client's copy is current: say so in a few bytes instead of sending the user again.
   if (ifNoneMatch && etagMatches(ifNoneMatch, etagFor(version), true)) {
-    return [304, { ETag: etagFor(version) }, null];
+    return [304, headers, null];
   }
-  return [200, { ETag: etagFor(version) }, user];
+  return [200, headers, user];
 }
 
 async function updateUser(req, id) {
@@ -522,7 +528,7 @@ function deleteUser(req, id) {
 
 async function createToken(req, id) {
   const token = await AUTH.issue(parseObject(await readJson(req, CREATE_TYPES)), store);
-  return [200, { "Cache-Control": "no-store" }, token]; // a token is for this client only (RFC 6749 5.1)
+  return [200, { "Cache-Control": CACHE_NEVER }, token]; // a token is for this client only (RFC 6749 5.1)
 }
 
 // A header sent on several lines is one comma-separated list (RFC 9110, section 5.3); Node
@@ -534,7 +540,12 @@ function headerList(req, name) {
 // Compact JSON, UTF-8, non-ASCII as is, then a newline; always with a Content-Length.
 function sendJson(res, status, headers, body) {
   res.statusCode = status;
+  // Unless the handler says otherwise, no cache may store the answer (servers/README.md).
+  res.setHeader("Cache-Control", CACHE_NEVER);
   if (draining) res.setHeader("Connection", "close"); // the last answer on this connection
+  // Node only: a Connection header of our own keeps Node from adding "Keep-Alive: timeout=30",
+  // a header no RFC defines any more; the idle timeout (keepAliveTimeout) still applies.
+  else if (res.shouldKeepAlive) res.setHeader("Connection", "keep-alive");
   // Closing: whatever the parser makes of bytes still arriving must not be answered again.
   if (draining || headers.Connection === "close") answered.add(res.socket);
   for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
@@ -667,6 +678,7 @@ function refuse(socket, status, message, headers = {}) {
   const body = Buffer.from(JSON.stringify({ error: message }) + "\n");
   const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`);
   socket.write(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nConnection: close\r\n`);
+  socket.write(`Cache-Control: ${CACHE_NEVER}\r\n`);
   lines.push(`Content-Type: application/json\r\nContent-Length: ${body.length}\r\n`);
   socket.end(`${lines.join("")}\r\n${body}`);
 }

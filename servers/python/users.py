@@ -55,6 +55,10 @@ ALLOW_COLLECTION = "GET, HEAD, POST"
 ALLOW_ITEM = "GET, HEAD, PATCH, DELETE"
 CREATE_TYPES = ("application/json",)
 UPDATE_TYPES = ("application/json", "application/merge-patch+json")
+# Caching (servers/README.md, "Caching"): a user may be stored, and reused only once its ETag is
+# revalidated (RFC 9111 §5.2.2.4); every other response, list pages, writes and errors, never.
+CACHE_REVALIDATE = "no-cache"
+CACHE_NEVER = "no-store"
 ALLOW_TOKENS = "POST"
 
 User = dict[str, str]  # {"id": ..., "email": ..., "name": ...}, keys in this order
@@ -467,9 +471,11 @@ def get_user(request: UsersRequestHandler, user_id: str) -> Response:
     user, version = request.store.get(user_id)
     etag = etag_for(version)
     if_none_match = header_list(request, "If-None-Match")
+    # A 304 carries the ETag and Cache-Control its 200 would carry (RFC 9110 §15.4.5).
+    headers = {"ETag": etag, "Cache-Control": CACHE_REVALIDATE}
     if if_none_match and etag_matches(if_none_match, etag, weak=True):
-        return 304, {"ETag": etag}, None  # the client's copy is current: no body
-    return 200, {"ETag": etag}, user
+        return 304, headers, None  # the client's copy is current: no body
+    return 200, headers, user
 
 
 def update_user(request: UsersRequestHandler, user_id: str) -> Response:
@@ -491,7 +497,7 @@ def delete_user(request: UsersRequestHandler, user_id: str) -> Response:
 
 def create_token(request: UsersRequestHandler, user_id: str) -> Response:
     token = AUTH.issue(parse_object(read_json(request, CREATE_TYPES)), request.store)
-    return 200, {"Cache-Control": "no-store"}, token  # a token is for this client only (RFC 6749 5.1)
+    return 200, {"Cache-Control": CACHE_NEVER}, token  # a token is for this client only (RFC 6749 5.1)
 
 
 def header_list(request: UsersRequestHandler, name: str) -> str:
@@ -594,6 +600,8 @@ class UsersRequestHandler(StrictRequestHandler):
         """Send one response; HEAD gets GET's headers, Content-Length included, and no body."""
         if self.close_connection or self.server.draining:  # say so, as Go and Node do
             headers = {**headers, "Connection": "close"}
+        # Unless the handler says otherwise, no cache may store the answer (servers/README.md).
+        headers = {"Cache-Control": CACHE_NEVER, **headers}
         self.send_response(status)
         for name, value in headers.items():
             self.send_header(name, value)  # "Connection: close" also ends the connection

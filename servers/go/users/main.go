@@ -69,6 +69,13 @@ var (
 	UPDATE_TYPES = []string{"application/json", "application/merge-patch+json"}
 )
 
+// Caching (servers/README.md, "Caching"): a user may be stored, and reused only once its ETag is
+// revalidated (RFC 9111 §5.2.2.4); every other response, list pages, writes and errors, never.
+const (
+	CACHE_REVALIDATE = "no-cache"
+	CACHE_NEVER      = "no-store"
+)
+
 var (
 	EMAIL_PATTERN = regexp.MustCompile(`^[^` + NOT_IN_EMAIL + `]+@[^` + NOT_IN_EMAIL + `]+$`)
 	ID_PATTERN    = regexp.MustCompile(`^[1-9][0-9]*$`)
@@ -737,9 +744,10 @@ func getUser(r *http.Request, id string) (response, error) {
 	if err != nil {
 		return response{}, err
 	}
-	headers := map[string]string{"ETag": etagFor(version)}
-	// The client's copy is current: say so in a few bytes instead of sending the user again.
 	ifNoneMatch := headerList(r, "If-None-Match") // empty or missing: no condition
+	// A 304 carries the ETag and Cache-Control its 200 would carry (RFC 9110 §15.4.5).
+	headers := map[string]string{"ETag": etagFor(version), "Cache-Control": CACHE_REVALIDATE}
+	// The client's copy is current: say so in a few bytes instead of sending the user again.
 	if ifNoneMatch != "" && etagMatches(ifNoneMatch, etagFor(version), true) {
 		return response{304, headers, nil}, nil
 	}
@@ -793,7 +801,7 @@ func createToken(r *http.Request, _ string) (response, error) {
 		return response{}, err
 	}
 	// A token is for this client only (RFC 6749, section 5.1).
-	return response{200, map[string]string{"Cache-Control": "no-store"}, token}, nil
+	return response{200, map[string]string{"Cache-Control": CACHE_NEVER}, token}, nil
 }
 
 // A header sent on several lines is one comma-separated list (RFC 9110, section 5.3).
@@ -812,6 +820,8 @@ func encodeJSON(value any) []byte {
 }
 
 func sendJSON(w http.ResponseWriter, r *http.Request, res response) {
+	// Unless the handler says otherwise, no cache may store the answer (servers/README.md).
+	w.Header()["Cache-Control"] = []string{CACHE_NEVER}
 	for name, value := range res.headers {
 		w.Header()[name] = []string{value} // as written: Header().Set would send ETag as "Etag"
 	}
