@@ -31,7 +31,11 @@ def items(output: str) -> list[tuple[str, str]]:
 
 def test_make_doctor_on_this_set_up_checkout_reports_every_item_and_passes():
     result = subprocess.run(
-        [shutil.which("make"), "doctor"], cwd=ROOT, capture_output=True, text=True, timeout=120
+        [shutil.which("make"), "--no-print-directory", "doctor"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     found = items(result.stdout)
