@@ -25,11 +25,14 @@ class Case:
     options: dict[str, Any] = field(default_factory=dict)
 
     def __str__(self) -> str:
-        """The request line, then the Content-Type and the body exactly as `requests` sends them."""
+        """The request line, then the Content-Type and the body exactly as `requests` sends them
+        (a body longer than 100 characters shortened, its length given)."""
         prepared = requests.Request(self.method, "http://127.0.0.1" + self.path, **self.options).prepare()
         body = prepared.body.decode() if isinstance(prepared.body, bytes) else prepared.body
         if body is None:
             return f"{self.method} {self.path}"
+        if len(body) > 100:
+            body = f"{body[:20]}…{body[-20:]} ({len(body):,} characters)"
         return (
             f"{self.method} {self.path}  {prepared.headers.get('Content-Type', '(no Content-Type)')}  {body}"
         )
@@ -60,6 +63,10 @@ CREATE_REQUESTS: dict[str, Case] = {
         "POST", "/users", {"data": b"{email: ada}", "headers": {"Content-Type": "application/json"}}
     ),
     "JSON, not an object": post_json(["ada@example.com", "Ada Lovelace"]),
+    # Each standard library's JSON parser has its own depth limit (or none); the contract sets one.
+    "JSON nested 1,000 deep": Case(
+        "POST", "/users", {"data": "[" * 1000 + "]" * 1000, "headers": {"Content-Type": "application/json"}}
+    ),
     "a form, not JSON": Case("POST", "/users", {"data": ada()}),
     "the same email again": post_json(ada(name="Ada King")),
     "a user that does not exist": Case("GET", "/users/99"),
