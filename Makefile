@@ -51,8 +51,9 @@ $(INSTALLED): requirements.txt pyproject.toml
 	touch $@
 
 # REDbot, the HTTP linter tests/test_users_redbot.py runs, in a folder of its own rather than in
-# .venv: its dependencies include Brotli, which would make requests ask every server for `br`.
-$(REDBOT_INSTALLED): requirements-redbot.txt $(INSTALLED)
+# .venv: its dependencies include Brotli, which would make requests ask every server for `br`. Only
+# .venv's Python is needed (order-only), so a change to requirements.txt does not reinstall it.
+$(REDBOT_INSTALLED): requirements-redbot.txt | $(INSTALLED)
 	rm -rf $(@D)
 	$(PY) -m pip install --quiet --disable-pip-version-check --target $(@D) -r requirements-redbot.txt
 	touch $@
