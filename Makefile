@@ -71,9 +71,11 @@ $(GO_BUILT): $(INSTALLED) $(GO_SOURCES) | $(GO_WARM)
 # Not part of `make setup`: a lesson that needs one builds them on first use (workbook.programs);
 # make test and make bench build them first. -ldflags="-s -w": no debug tables, which halves the link time; -buildvcs=false: a checkout owned by
 # another user (CI, containers) must not stop the build.
+# GOTOOLCHAIN=auto: Caddy and oasdiff need Go 1.26 (tools/programs/go.mod); a Go from 1.22 on then
+# downloads that toolchain from the Go module proxy, once, instead of failing.
 $(PROGRAMS): $(PROGRAM_SOURCES)
 	@echo "building Caddy, oasdiff and hey from source (once; about a minute)"
-	cd tools/programs && go build -buildvcs=false -ldflags="-s -w" -o $(CURDIR)/.build/bin/ \
+	cd tools/programs && GOTOOLCHAIN=auto go build -buildvcs=false -ldflags="-s -w" -o $(CURDIR)/.build/bin/ \
 	  ./caddy github.com/oasdiff/oasdiff github.com/rakyll/hey
 	@touch $@
 

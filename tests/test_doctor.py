@@ -53,7 +53,7 @@ def test_a_missing_toolchain_fails_with_what_to_install(tmp_path):
         "FAIL  node      node 20+ is needed but was not found on PATH: install it from https://nodejs.org/"
         in (result.stdout.splitlines())
     )
-    assert any(line.startswith("FAIL  go        go 1.26+ is needed") for line in result.stdout.splitlines())
+    assert any(line.startswith("FAIL  go        go 1.22+ is needed") for line in result.stdout.splitlines())
 
 
 def test_a_server_whose_owner_has_gone_is_named_with_its_port_and_how_to_stop_it():

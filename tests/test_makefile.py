@@ -47,7 +47,7 @@ def test_make_alone_lists_every_target_with_one_line():
 
 
 def test_missing_node_is_one_line_naming_node_and_its_minimum_version(bin_dir):
-    fake_tool(bin_dir, "go", "go version go1.26.0 linux/amd64")
+    fake_tool(bin_dir, "go", "go version go1.22.0 linux/amd64")
     result = make("lab", path=str(bin_dir))
     assert result.returncode != 0
     assert "node 20+ is needed but was not found on PATH" in result.stderr
@@ -60,7 +60,7 @@ def test_too_old_go_is_one_line_naming_the_installed_and_minimum_version(bin_dir
     (bin_dir / "node").symlink_to(shutil.which("node"))
     result = make("test", path=str(bin_dir))
     assert result.returncode != 0
-    assert "go 1.26+ is needed but 1.19 is installed" in result.stderr
+    assert "go 1.22+ is needed but 1.19 is installed" in result.stderr
     assert "Traceback" not in result.stderr
 
 

@@ -2,7 +2,7 @@
 
     ok    node      20.20 (20+ needed)
     warn  servers   port 41234: a leftover workbook server (servers/go/users, pid 123) ...: kill 123
-    FAIL  go        go 1.26+ is needed but 1.22 is installed: upgrade it from https://go.dev/dl/
+    FAIL  go        go 1.22+ is needed but 1.19 is installed: upgrade it from https://go.dev/dl/
 
 FAIL blocks the lessons (the exit status is then 1); warn and todo do not. Runs as a script
 (`python3 workbook/doctor.py`) before anything is installed, so it needs only the standard library
