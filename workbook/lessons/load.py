@@ -152,15 +152,18 @@ def start_hey(url: str, seconds: float = 1.0, connections: int = 16) -> LoadRun:
     return LoadRun(url, seconds, connections)
 
 
+RETRIES, RETRY_PAUSE = 3, 0.05  # a POST whose answer was lost is sent again, this often, this far apart
+
+
 class PostRun:
     """`clients` threads that POST a new user (a fresh email each time) to `url` until `seconds`
     have passed: a write load, which hey cannot make (it sends one body again and again).
 
-    Each client does what lesson 04 recommends for a POST whose answer was lost: a `502` (the
-    balancer could not tell whether the replica carried it out) or no answer at all is sent once
-    more, which is safe because the email is a natural key: `201` means this attempt created the
-    user, `409` that the lost one did. Either way the user exists and counts as created (`201`);
-    `retried` says how often that happened."""
+    Each client does what lesson 04 recommends for a POST whose answer was lost: a `502` or `503`
+    (the balancer could not tell whether a replica carried it out, or had none to ask) or no answer
+    at all is sent again, up to RETRIES more times a moment apart, which is safe because the email
+    is a natural key: `201` means this attempt created the user, `409` that a lost one did. Either
+    way the user exists and counts as created (`201`); `retried` says how often that happened."""
 
     def __init__(self, url: str, seconds: float, clients: int):
         self.url, self.seconds = url, seconds
@@ -179,9 +182,12 @@ class PostRun:
             while not self._stopping.is_set() and time.monotonic() < self._deadline:
                 body = {"email": unique_email("load"), "name": "Load"}
                 outcome = self._send(session, body)
-                if outcome == 502 or isinstance(outcome, str):  # lost: did it happen? ask again
+                for _ in range(RETRIES):
+                    if outcome not in (502, 503) and not isinstance(outcome, str):
+                        break
+                    time.sleep(RETRY_PAUSE)  # lost: did it happen? ask again, a moment later
                     again = self._send(session, body)
-                    outcome = 201 if again == 409 else again  # 409: the lost attempt created it
+                    outcome = 201 if again == 409 else again  # 409: a lost attempt created it
                     with self._lock:
                         self.retried += 1
                 with self._lock:
