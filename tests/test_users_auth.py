@@ -6,7 +6,6 @@ are minted here, independently of the servers' code, so a server cannot agree wi
 import base64
 import hashlib
 import hmac
-import itertools
 import json
 import threading
 import time
@@ -15,6 +14,7 @@ import pytest
 import requests
 
 from workbook import LANGUAGES, serve
+from workbook.unique import unique_email
 
 SECRET = "test secret, never a real one"
 # USERS_PBKDF2_ITERATIONS is documented for tests only: 1000 keeps a test run fast.
@@ -22,7 +22,6 @@ AUTH_ENV = {"USERS_AUTH_SECRET": SECRET, "USERS_PBKDF2_ITERATIONS": "1000"}
 PASSWORD = "correct horse battery"
 REALM = 'Bearer realm="users"'
 MERGE = {"Content-Type": "application/merge-patch+json"}
-_numbers = itertools.count(1)
 
 
 def b64url(data: bytes) -> str:
@@ -48,7 +47,7 @@ def srv(request):
 
 def signup(srv, password: str = PASSWORD) -> dict:
     """A new user with a password; returns the user plus its email."""
-    email = f"auth{next(_numbers)}@example.com"
+    email = unique_email("auth")
     response = requests.post(srv.url + "/users", json={"email": email, "name": "Ada", "password": password})
     assert response.status_code == 201, response.text
     return response.json()
@@ -89,7 +88,7 @@ def test_the_password_is_never_answered(srv):
     ],
 )
 def test_a_bad_password_is_refused_and_creates_nobody(srv, password, message):
-    body = {"email": f"bad{next(_numbers)}@example.com", "name": "Ada"}
+    body = {"email": unique_email("bad"), "name": "Ada"}
     if password is not None:
         body["password"] = password
     response = requests.post(srv.url + "/users", json=body)

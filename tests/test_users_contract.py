@@ -2,7 +2,6 @@
 outcome, for each of the three servers: the status, the headers that matter and the exact body."""
 
 import http.client
-import itertools
 import json
 import re
 
@@ -13,6 +12,7 @@ from openapi_spec_validator import OpenAPIV31SpecValidator, validate
 
 from workbook import raw_request, serve
 from workbook.paths import ROOT
+from workbook.unique import unique_email
 
 OPENAPI = ROOT / "servers" / "users.openapi.yaml"
 # What servers/README.md says an email may not hold, as the OpenAPI document spells it (ECMA-262).
@@ -20,7 +20,6 @@ NOT_IN_EMAIL = (
     r"@\x00-\x20\x7f-\xa0\xad\u0600-\u0605\u061c\u06dd\u070f\u08e2\u1680\u180e"
     r"\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\ufeff\ufff9-\ufffb"
 )
-_numbers = itertools.count(1)
 
 
 # ---- helpers ----
@@ -29,11 +28,6 @@ _numbers = itertools.count(1)
 def wire(body) -> bytes:
     """The exact bytes every server sends for a JSON body: compact, UTF-8, unescaped, newline."""
     return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode() + b"\n"
-
-
-def unique_email(tag: str = "user") -> str:
-    """An email no other test of this module uses (the module shares one server)."""
-    return f"{tag}{next(_numbers)}@example.com"
 
 
 def assert_json(response: requests.Response, status: int, body) -> None:
@@ -421,7 +415,7 @@ def test_post_with_an_email_of_255_characters_is_400(srv):
 
 
 def test_post_counts_email_length_in_code_points(srv):
-    email = "😀" * 200 + str(next(_numbers)) + "@example.com"  # 4 bytes and 2 UTF-16 units each
+    email = unique_email("😀" * 200)  # 4 bytes and 2 UTF-16 units each
     assert len(email) <= 254
     assert post(srv, {"email": email, "name": "Ada"}).status_code == 201
 

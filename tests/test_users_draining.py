@@ -5,7 +5,6 @@ a write load without one failed request."""
 
 from __future__ import annotations
 
-import itertools
 import json
 import os
 import signal
@@ -17,9 +16,9 @@ import requests
 
 from workbook import serve
 from workbook.lessons.balancer import balance
+from workbook.unique import unique_email
 
 REPLACEMENTS = 5
-_emails = itertools.count(1)
 
 
 def wait_for_exit(srv, seconds: float = 12.0) -> int | None:
@@ -71,7 +70,7 @@ def post_until(url: str, stop: threading.Event, outcomes: list[int | str]) -> No
     """POST new users through the balancer until stop; record each status (or the error)."""
     with requests.Session() as session:
         while not stop.is_set():
-            email = f"load{next(_emails)}-{os.getpid()}@example.com"
+            email = unique_email("load")
             try:
                 response = session.post(url + "/users", json={"email": email, "name": "Load"}, timeout=10)
                 outcomes.append(response.status_code)
