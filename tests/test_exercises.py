@@ -14,7 +14,13 @@ import pytest
 from workbook import LANGUAGES
 from workbook.grading.exercises import exercises, hints, load_checks
 from workbook.grading.runner import run
-from workbook.grading.starters import generated_starters, recorded_starters, untouched
+from workbook.grading.starters import (
+    SHARED,
+    generated_links,
+    generated_starters,
+    recorded_starters,
+    untouched,
+)
 from workbook.launcher import ENTRY_FILE
 from workbook.paths import EXERCISES, ROOT, SOLUTIONS
 
@@ -87,9 +93,28 @@ def test_every_committed_starter_is_made_from_its_solution():
     assert differ == [], "run `make starters` (the solutions are the source of the starters)"
 
 
+def test_every_starter_links_to_the_plumbing_its_solution_links_to():
+    made = generated_links()
+    differ = [
+        str(p.relative_to(ROOT))
+        for p, target in made.items()
+        if not p.is_symlink() or os.readlink(p) != target
+    ]
+    assert differ == [], "run `make starters` (the solutions are the source of the starters)"
+    links = {p for p in EXERCISES.glob("[0-9][0-9]_*/*/*") if p.is_symlink()}
+    assert sorted(str(p.relative_to(ROOT)) for p in links - set(made)) == []
+    assert all(p.resolve().is_relative_to(SHARED) for p in links), (
+        "a starter links only into exercises/_plumbing"
+    )
+
+
 def test_every_starter_file_has_its_solution():
     made = set(generated_starters())
-    starters = {p for p in EXERCISES.glob("[0-9][0-9]_*/*/*") if p.parent.name in LANGUAGES and p.is_file()}
+    starters = {
+        p
+        for p in EXERCISES.glob("[0-9][0-9]_*/*/*")
+        if p.parent.name in LANGUAGES and p.is_file() and not p.is_symlink()
+    }
     assert sorted(str(p.relative_to(ROOT)) for p in starters - made) == []
 
 

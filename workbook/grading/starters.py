@@ -11,7 +11,9 @@ A solution is the source of its starter. In the solution, a region the learner w
 
 `make starters` writes every exercises/NN_slug/LANGUAGE/ from solutions/NN_slug/LANGUAGE/: each
 file with its marked regions replaced by their starter lines, `solutions/NN_slug` read as
-`exercises/NN_slug`, and files without markers (scaffolding) copied as they are. A test fails
+`exercises/NN_slug`, and files without markers copied as they are. A symbolic link (the plumbing
+that exercises share, one file per language in exercises/_plumbing/) becomes a link in the starter
+to the same file, so scaffolding exists once however many exercises use it. A test fails
 when a committed starter differs from what this produces. Then `starters.sha256` records a
 fingerprint of each untouched starter, so `make progress` can tell "not started".
 """
@@ -19,6 +21,7 @@ fingerprint of each untouched starter, so `make progress` can tell "not started"
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
 import subprocess
@@ -98,13 +101,27 @@ def solution_code(text: str, language: str) -> str:
     return "".join(kept)
 
 
+SHARED = EXERCISES / "_plumbing"  # scaffolding several exercises share, linked from each of them
+
+
+def generated_links() -> dict[Path, str]:
+    """Every link of the starters as the solutions' links produce it: path under exercises/ -> the
+    target it must point to (relative, so the copy works wherever the workbook is)."""
+    found = {}
+    for link in sorted(SOLUTIONS.glob("[0-9][0-9]_*/*/*")):
+        if link.is_symlink():
+            starter = EXERCISES / link.relative_to(SOLUTIONS)
+            found[starter] = os.path.relpath(link.resolve(), starter.parent)
+    return found
+
+
 def generated_starters() -> dict[Path, str]:
     """Every starter file as the solutions produce it: path under exercises/ -> its text."""
     found = {}
     for solution_dir in sorted(SOLUTIONS.glob("[0-9][0-9]_*")):
         for language in LANGUAGES:
             for path in sorted((solution_dir / language).glob("*")):
-                if path.is_file():
+                if path.is_file() and not path.is_symlink():
                     text = starter_from(path.read_text(encoding="utf-8"), language, solution_dir.name)
                     found[EXERCISES / solution_dir.name / language / path.name] = text
     return found
@@ -118,6 +135,11 @@ def write_starters() -> list[Path]:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
             shutil.copymode(SOLUTIONS / path.relative_to(EXERCISES), path)
+            changed.append(path)
+    for path, target in generated_links().items():
+        if not path.is_symlink() or os.readlink(path) != target:
+            path.unlink(missing_ok=True)
+            path.symlink_to(target)
             changed.append(path)
     return changed
 
