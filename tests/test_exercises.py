@@ -166,6 +166,18 @@ def test_a_failed_check_shows_expected_sent_received_and_the_hint():
     assert "Traceback" not in report
 
 
+def test_every_later_failure_says_in_one_line_what_came_back():
+    exercise = next(e for e in exercises() if e.name == "05_users_resource")
+    if not untouched(exercise, "python"):
+        pytest.skip("exercises/05_users_resource/python is not the untouched starter")
+    report = str(run(exercise, "python", start_timeout=STARTER_TIMEOUT))
+    listed = [line for line in report.splitlines() if line.startswith("  ✗ ")]
+    first, *later = listed
+    assert ": got" not in first  # the first failure is shown in full below the list
+    assert later and all(re.search(r": got .+", line) for line in later), "\n".join(later)
+    assert all(len(line) < 200 for line in later)
+
+
 def test_a_server_that_does_not_start_shows_its_own_output(scratch):
     (scratch / "server.py").write_text("import sys\nsys.exit('error: cannot open the store at /nowhere')\n")
     exercise = next(e for e in exercises() if e.name == "03_respect_methods")

@@ -97,19 +97,42 @@ def render(report: Report) -> str:
         lines += ["✗ the checks could not run:", indent(report.problem)]
         return "\n".join(lines + hint_pointer(report) + seed_line(report))
     lines.append("  ✓ starts, and listens on 127.0.0.1 at the port its readiness line names")
+    first = report.first_failure
     for outcome in report.outcomes:
         mark = "✓" if outcome.passed else "·" if outcome.skipped else "✗"
         why = f"  ({outcome.skipped})" if outcome.skipped else ""
+        if outcome.failure and outcome is not first:
+            why = f": {came_back(outcome.failure)}"  # the first failure is shown in full below
         lines.append(f"  {mark} {outcome.check.title}{why}")
     total = len(report.outcomes)
     passed = sum(o.passed for o in report.outcomes)
     if report.passed:
         return "\n".join(lines + ["", f"All {total} checks pass.", *done_lines(report)])
     lines += ["", f"{passed} of {total} checks pass. The first to fix:", ""]
-    first = report.first_failure
     if first:
         lines += failure_lines(first)
     return "\n".join(lines + hint_pointer(report) + seed_line(report))
+
+
+REASON_WIDTH = 72  # a later failure's reason, cut so that its check stays on one line
+
+
+def came_back(failure: Failed) -> str:
+    """One line on a later failure: what came back (its status line, or the checker's own words
+    about it), then what the check wanted."""
+    got = (failure.got or "").strip().splitlines()
+    if got:
+        reason = f"got {got[0]}"
+    else:
+        last = failure.exchanges[-1] if failure.exchanges else None
+        if isinstance(last, Exchange):
+            status = f"{last.response.status_code} {last.response.reason or ''}".strip()
+        elif isinstance(last, RawExchange):
+            status = "no status line" if last.status is None else str(last.status)
+        else:
+            status = None
+        reason = (f"got {status}; " if status else "") + f"wanted {failure.expected}"
+    return reason if len(reason) <= REASON_WIDTH else reason[: REASON_WIDTH - 1] + "…"
 
 
 def failure_lines(outcome: Outcome) -> list[str]:
