@@ -57,6 +57,7 @@ def post(*lines: bytes, body: bytes = b"") -> bytes:
 
 
 BODY = b'{"email":"smuggled@example.com","name":"Smuggled"}'
+BODY2 = b'{"email":"repeated@example.com","name":"Repeated"}'
 SMUGGLED = b"GET /users/1 HTTP/1.1\r\nHost: x\r\n\r\n"
 
 CASES = [
@@ -80,8 +81,14 @@ CASES = [
     case("no-version", b"GET /users\r\nHost: x\r\n\r\n", 400),
     # h11 test_io.py test_reject_garbage_after_response_line: a fourth word on the request line.
     case("four-words", b"GET /users HTTP/1.1 extra\r\nHost: x\r\n\r\n", 400),
-    # RFC 9112 §3: exactly one SP; Node's parser takes two (README: Node 200).
+    # RFC 9112 §3: exactly one SP (the MAY of lenient whitespace is not taken); Node's parser
+    # takes two, the server's framing check refuses them.
     case("two-spaces", b"GET  /users HTTP/1.1\r\nHost: x\r\n\r\n", {"python": 400, "node": OK, "go": 400}),
+    case(
+        "two-spaces-before-version",
+        b"GET /users  HTTP/1.1\r\nHost: x\r\n\r\n",
+        {"python": 400, "node": OK, "go": 400},
+    ),
     # RFC 9112 §3: SP, not HTAB, separates the parts.
     case("tab-separator", b"GET\t/users HTTP/1.1\r\nHost: x\r\n\r\n", 400),
     # RFC 9112 §3.2: no whitespace inside a request-target.
@@ -103,8 +110,12 @@ CASES = [
     case("options-asterisk", b"OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n", 404),
     # RFC 9112 §3.2.2: absolute-form is accepted; it names no path of this server.
     case("absolute-form", b"GET http://x/users HTTP/1.1\r\nHost: x\r\n\r\n", 404),
-    # RFC 9112 §2.2: a server SHOULD ignore an empty line before the request line; Go answers 400.
+    # RFC 9112 §2.2: a server SHOULD ignore an empty line before the request line (Go's net/http
+    # answers 400; the server's framing check drops it first), and any number of them.
     case("leading-empty-line", b"\r\n" + get(), {"python": OK, "node": OK, "go": 400}),
+    case("leading-empty-lines", b"\r\n\r\n\r\n" + get(), {"python": OK, "node": OK, "go": 400}),
+    # ... but a bare LF is no empty line (RFC 9112 §2.2, refused like any bare LF below).
+    case("leading-bare-lf", b"\n" + get(), {"python": 400, "node": OK, "go": 400}),
     # RFC 9110 §15.5.15: 414 over MAX_TARGET_BYTES (8192), within the header limit.
     case("target-over-8192-bytes", get(b"/users?x=" + b"a" * 9000), 414),
     case("target-of-8000-bytes", get(b"/users?limit=1&x=" + b"a" * 7900), OK),
@@ -150,16 +161,32 @@ CASES = [
     # RFC 9110 §5.5: HTAB and obs-text are allowed in a value.
     case("tab-in-value", get(b"/users?limit=1", b"X-Foo: a\tb"), OK),
     case("obs-text-in-value", get(b"/users?limit=1", b"X-Foo: caf\xe9"), OK),
-    # RFC 9112 §5.2 (obs-fold: reject or replace by SP), h11 test_readers_unusual: Python and Go
-    # replace it, Node's parser refuses it (README).
-    case("obs-fold", get(b"/users?limit=1", b"X-Foo: bar", b" baz"), {"python": OK, "node": 400, "go": OK}),
+    # RFC 9112 §5.2 (obs-fold: reject or replace by SP), h11 test_readers_unusual: refused, as
+    # Node's parser does (Go's net/http would replace it by SP; the framing check refuses it first).
+    case("obs-fold", get(b"/users?limit=1", b"X-Foo: bar", b" baz"), {"python": 400, "node": 400, "go": OK}),
+    case(
+        "obs-fold-with-tab",
+        get(b"/users?limit=1", b"X-Foo: bar", b"\tbaz"),
+        {"python": 400, "node": 400, "go": OK},
+    ),
     # HTTP Garden server bug 4, h11 test_readers_unusual ("  folded: line"): a fold before any field.
     case("fold-before-first-field", b"GET /users HTTP/1.1\r\n\tHost: x\r\nHost: x\r\n\r\n", 400),
-    # RFC 9112 §2.2: a recipient MAY take a bare LF as a line end; Node's parser does not (README).
+    # RFC 9112 §2.2: a recipient MAY take a bare LF as a line end; refused, as Node's parser does
+    # (Python's and Go's parsers would take it).
     case(
         "bare-lf-line-ends",
         b"GET /users?limit=1 HTTP/1.1\nHost: x\n\n",
-        {"python": OK, "node": 400, "go": OK},
+        {"python": 400, "node": 400, "go": OK},
+    ),
+    case(
+        "bare-lf-in-one-field-line",
+        b"GET /users?limit=1 HTTP/1.1\r\nHost: x\r\nX-Foo: bar\n\r\n",
+        {"python": 400, "node": 400, "go": OK},
+    ),
+    case(
+        "bare-lf-after-request-line",
+        b"GET /users?limit=1 HTTP/1.1\nHost: x\r\n\r\n",
+        {"python": 400, "node": 400, "go": OK},
     ),
     # RFC 6585 §5, from the issue: 431 past MAX_HEADER_BYTES (16384) or MAX_HEADERS (100).
     case("header-of-20-kb", get(b"/users", b"X-Big: " + b"a" * 20000), 431),
@@ -172,8 +199,19 @@ CASES = [
     # ---- message body framing (RFC 9112 §6) ----
     # RFC 9112 §6.3 item 5, h11 test_headers.py: conflicting lengths.
     case("two-content-lengths", post(b"Content-Length: 2", b"Content-Length: 3", body=b"{}"), 400),
-    # RFC 9112 §6.3: a list is refused, or merged when identical (Go merges identical repeats only).
+    # RFC 9112 §6.3: a list or repeated identical lines MAY be merged; refused (Go's net/http merges
+    # identical repeated lines; the framing check refuses them first).
     case("content-length-list", post(b"Content-Length: 2, 2", body=b"{}"), 400),
+    case(
+        "content-length-repeated",
+        post(b"Content-Length: %d" % len(BODY2), b"Content-Length: %d" % len(BODY2), body=BODY2),
+        {"python": 400, "node": 400, "go": 201},
+    ),
+    case(
+        "content-length-repeated-on-get",
+        get(b"/users", b"Content-Length: 0", b"Content-Length: 0"),
+        {"python": 400, "node": 400, "go": OK},
+    ),
     # HTTP Garden server bug 10 (CPython and others read "+1_0" with int()).
     case("content-length-plus-underscore", post(b"Content-Length: +1_0", body=b"{}" * 5), 400),
     case("content-length-negative", post(b"Content-Length: -1", body=b"{}"), 400),
@@ -291,3 +329,31 @@ def test_a_get_with_a_body_is_read_in_full_so_the_pipelined_request_is_answered(
     assert received.count(b"HTTP/1.1 ") == 2, received
     assert received.startswith(b"HTTP/1.1 404 "), received
     assert received.endswith(json.dumps(stored, separators=(",", ":"), ensure_ascii=False).encode() + b"\n")
+
+
+def test_an_empty_line_before_a_pipelined_request_is_ignored_too(users_server, stored):
+    if users_server.language == "go":
+        pytest.skip("net/http answers 400")
+    """RFC 9112 §2.2: a server SHOULD ignore an empty line before a request line, also between two
+    requests on one connection (old clients sent a CRLF after a POST body), so both are answered."""
+    first = b"GET /users/nope HTTP/1.1\r\nHost: x\r\n\r\n"
+    second = f"\r\nGET /users/{stored['id']} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode()
+    received = exchange_all(users_server.url, first + second)
+    assert received.count(b"HTTP/1.1 ") == 2, received
+    assert received.startswith(b"HTTP/1.1 404 "), received
+    assert received.endswith(json.dumps(stored, separators=(",", ":"), ensure_ascii=False).encode() + b"\n")
+
+
+def test_a_refused_request_behind_a_good_one_is_answered_after_it(users_server, stored):
+    if users_server.language != "python":
+        pytest.skip("not yet")
+    """Pipelining (RFC 9112 §9.3.2): answers come in the order of the requests, so the 400 of a
+    request that breaks the framing (an obs-fold) comes after the answer to the good one before it,
+    and nothing after it is served."""
+    first = f"GET /users/{stored['id']} HTTP/1.1\r\nHost: x\r\n\r\n".encode()
+    bad = b"GET /users HTTP/1.1\r\nHost: x\r\nX-Foo: bar\r\n baz\r\n\r\n"
+    received = exchange_all(users_server.url, first + bad + SMUGGLED)
+    assert received.count(b"HTTP/1.1 ") == 2, received
+    assert received.startswith(b"HTTP/1.1 200 "), received
+    assert b"HTTP/1.1 400 " in received, received
+    assert received.endswith(b'{"error":"request is not valid HTTP"}\n'), received

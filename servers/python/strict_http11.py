@@ -124,7 +124,7 @@ class StrictRequestHandler(BaseHTTPRequestHandler):
         """Read and check the request line and header section; set command, path, headers."""
         self.command, self.request_version, self.requestline = "", "HTTP/1.1", ""
         line = self.read_line()
-        if line == b"":  # RFC 9112 §2.2: a server SHOULD ignore at least one empty line first
+        while line == b"":  # RFC 9112 §2.2: a server SHOULD ignore empty lines before a request
             line = self.read_line()
         self.raw_requestline = line
         self.requestline = line.decode("latin-1")
@@ -153,13 +153,17 @@ class StrictRequestHandler(BaseHTTPRequestHandler):
             self.end_headers()
 
     def read_line(self) -> bytes:
-        """One line without its end; CRLF, or a bare LF, which RFC 9112 §2.2 lets a server take."""
+        """One line without its CRLF."""
         line = self.rfile.readline(self.max_header_bytes + 1)
         if len(line) > self.max_header_bytes:
             raise Refusal(431, "request headers are too large")  # RFC 6585 §5
         if not line.endswith(b"\n"):
             raise ValueError("the connection ended in the middle of a line")
-        line = line[:-2] if line.endswith(b"\r\n") else line[:-1]
+        # RFC 9112 §2.2: a bare LF MAY be taken as a line end; refused, as in Go and Node, since
+        # two programs that disagree on where a line ends disagree on where a request ends.
+        if not line.endswith(b"\r\n"):
+            raise Refusal(400, "request is not valid HTTP")
+        line = line[:-2]
         if b"\r" in line:  # RFC 9112 §2.2: a bare CR MUST be rejected or replaced; rejected
             raise Refusal(400, "request is not valid HTTP")
         return line
@@ -172,12 +176,10 @@ class StrictRequestHandler(BaseHTTPRequestHandler):
             if size > self.max_header_bytes or len(fields) >= self.max_headers:
                 raise Refusal(431, "request headers are too large")
             if line[:1] in (b" ", b"\t"):
-                # RFC 9112 §5.2: obs-fold is replaced by a space, as Go does; a fold before the
-                # first field continues nothing and is refused.
-                if not fields:
-                    raise Refusal(400, "request is not valid HTTP")
-                fields[-1] += b" " + line.strip(b" \t")
-                continue
+                # RFC 9112 §5.2: obs-fold (a line continuing the one before) is refused or replaced
+                # by a space; refused, as in Go and Node: a program that does not unfold it reads
+                # another field there.
+                raise Refusal(400, "request is not valid HTTP")
             name, colon, value = line.partition(b":")
             # RFC 9112 §5.1: no whitespace between name and colon (the name must be a token).
             if not colon or not TOKEN.fullmatch(name):
