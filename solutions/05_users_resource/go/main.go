@@ -15,40 +15,41 @@
 // | // /users/{id}, and answer GET, PATCH and DELETE on it the way the README asks, then
 // | // `make check EX=05 IN=go`.
 // END SOLUTION
+// The store, JSON in and out and the start-up are in plumbing.go, shared with exercises 06 and 07.
 package main
 
 import (
+	"encoding/json"
+	"errors"
 	"net/http"
-	"regexp"
 	"slices"
 	"unicode/utf8"
 )
 
-// ---- Constants ----
-
-// The names are those of the Python and Node files, so the three read alike.
+// The methods each path takes, in the order of the contract: the Allow header of a 405.
 const (
-	MAX_EMAIL        = 254
-	MAX_NAME         = 100
 	ALLOW_COLLECTION = "POST"
 	ALLOW_ITEM       = "GET, HEAD, PATCH, DELETE"
 )
 
-var EMAIL_PATTERN = regexp.MustCompile(`^[^@ \t\r\n]+@[^@ \t\r\n]+$`)
-
 // ---- Validation ----
 
+// A userPatch is the checked fields of a body: nil where the body leaves a field out.
+type userPatch struct {
+	Email, Name *string
+}
+
 // BEGIN SOLUTION
-// validateUser returns the checked email and name of a POST body, or of a PATCH body when partial.
-func validateUser(fields map[string]any, partial bool) (map[string]string, error) {
+// validateUser checks the fields of a POST body, or of a PATCH body when partial.
+func validateUser(fields map[string]json.RawMessage, partial bool) (userPatch, error) {
 	// STARTER
-	// | // validateUser returns the checked email and name of a POST body.
+	// | // validateUser checks the fields of a POST body.
 	// | // TODO 4: PATCH checks only the fields it is given: a field left out stays as it is, and null is
 	// | // 400 (both fields are required, so neither can be removed). A `partial` flag?
-	// | func validateUser(fields map[string]any) (map[string]string, error) {
+	// | func validateUser(fields map[string]json.RawMessage) (userPatch, error) {
 	// END SOLUTION
 	if _, ok := fields["id"]; ok {
-		return nil, errorf(400, "id is assigned by the server")
+		return userPatch{}, errorf(400, "id is assigned by the server")
 	}
 	unknown := []string{}
 	for key := range fields {
@@ -56,117 +57,134 @@ func validateUser(fields map[string]any, partial bool) (map[string]string, error
 			unknown = append(unknown, key)
 		}
 	}
-	if len(unknown) > 0 {
-		return nil, errorf(400, "unknown field: %s", slices.Min(unknown)) // the first, sorted
+	if len(unknown) > 0 { // the first, sorted: a map's order changes from run to run
+		return userPatch{}, errorf(400, "unknown field: %s", slices.Min(unknown))
 	}
-	checked := map[string]string{}
-	for _, field := range []string{"email", "name"} {
-		// BEGIN SOLUTION
+	var patch userPatch
+	for _, field := range []string{"email", "name"} { // one field entirely, then the other
 		raw, present := fields[field]
+		// BEGIN SOLUTION
 		if partial && !present {
 			continue // JSON Merge Patch: a field left out stays as it is
 		}
-		// Missing on POST, or null on PATCH (which in a merge patch means "remove this field"):
-		// both fields are required, so neither can be removed.
-		// STARTER
-		// | 		raw := fields[field]
+		// Missing on POST, or null, which in a merge patch means "remove this field": both
+		// fields are required, so neither can be removed.
 		// END SOLUTION
-		if raw == nil {
-			return nil, errorf(400, "%s is required", field)
+		if !present || string(raw) == "null" {
+			return userPatch{}, errorf(400, "%s is required", field)
 		}
-		value, ok := raw.(string)
-		if !ok {
-			return nil, errorf(400, "%s must be a string", field)
+		var value string
+		if json.Unmarshal(raw, &value) != nil {
+			return userPatch{}, errorf(400, "%s must be a string", field)
 		}
 		length := utf8.RuneCountInString(value) // code points; len() would count bytes
-		if field == "email" && length > MAX_EMAIL {
-			return nil, errorf(400, "email must be at most %d characters", MAX_EMAIL)
+		switch {
+		case field == "email" && length > MAX_EMAIL:
+			return userPatch{}, errorf(400, "email must be at most %d characters", MAX_EMAIL)
+		case field == "email" && !EMAIL_PATTERN.MatchString(value):
+			return userPatch{}, errorf(400, "email must look like name@example.com")
+		case field == "name" && (length < 1 || length > MAX_NAME):
+			return userPatch{}, errorf(400, "name must be 1 to %d characters", MAX_NAME)
+		case field == "email":
+			patch.Email = &value
+		default:
+			patch.Name = &value
 		}
-		if field == "email" && !EMAIL_PATTERN.MatchString(value) {
-			return nil, errorf(400, "email must look like name@example.com")
-		}
-		if field == "name" && (length < 1 || length > MAX_NAME) {
-			return nil, errorf(400, "name must be 1 to %d characters", MAX_NAME)
-		}
-		checked[field] = value
 	}
-	return checked, nil
+	return patch, nil
 }
 
 // ---- Handlers ----
 
-func createUser(r *http.Request, _ string) (response, error) {
+func createUser(w http.ResponseWriter, r *http.Request) error {
 	body, err := readBody(r)
 	if err != nil {
-		return response{}, err
+		return err
 	}
 	if err := checkContentType(r, "application/json"); err != nil {
-		return response{}, err
+		return err
 	}
 	fields, err := parseObject(body)
 	if err != nil {
-		return response{}, err
+		return err
 	}
 	// BEGIN SOLUTION
-	valid, err := validateUser(fields, false)
+	patch, err := validateUser(fields, false)
 	// STARTER
-	// | 	valid, err := validateUser(fields)
+	// | 	patch, err := validateUser(fields)
 	// END SOLUTION
 	if err != nil {
-		return response{}, err
+		return err
 	}
-	user, err := store.create(valid["email"], valid["name"])
-	if err != nil {
-		return response{}, err
+	user, err := store.create(User{Email: *patch.Email, Name: *patch.Name})
+	if errors.Is(err, errEmailTaken) { // the request is fine, but it conflicts with another user
+		return errorf(409, "email is already in use")
+	} else if err != nil {
+		return err
 	}
-	return response{201, map[string]string{"Location": "/users/" + user.ID}, user}, nil
+	w.Header().Set("Location", "/users/"+user.ID)
+	writeJSON(w, http.StatusCreated, user)
+	return nil
 }
 
 // BEGIN SOLUTION
-func getUser(r *http.Request, id string) (response, error) {
-	user, ok := store.get(id)
+func getUser(w http.ResponseWriter, r *http.Request) error {
+	user, ok := store.get(r.PathValue("id"))
 	if !ok {
 		// The path names no user: 404, with a message that says which kind of thing is missing.
-		return response{}, errorf(404, "user not found")
+		return errorf(404, "user not found")
 	}
-	return response{200, nil, user}, nil
+	writeJSON(w, http.StatusOK, user)
+	return nil
 }
 
-func updateUser(r *http.Request, id string) (response, error) {
+func updateUser(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("id")
 	body, err := readBody(r)
 	if err != nil {
-		return response{}, err
+		return err
 	}
-	// application/merge-patch+json names the patch format exactly; plain JSON is accepted too.
+	// application/merge-patch+json names the patch format (RFC 7396); plain JSON is accepted too.
 	if err := checkContentType(r, "application/json", "application/merge-patch+json"); err != nil {
-		return response{}, err
+		return err
 	}
 	if _, ok := store.get(id); !ok { // 404 before any complaint about the body
-		return response{}, errorf(404, "user not found")
+		return errorf(404, "user not found")
 	}
 	fields, err := parseObject(body)
 	if err != nil {
-		return response{}, err
+		return err
 	}
-	changes, err := validateUser(fields, true)
+	patch, err := validateUser(fields, true)
 	if err != nil {
-		return response{}, err
+		return err
 	}
-	user, ok, err := store.update(id, changes)
-	if err != nil {
-		return response{}, err
+	user, err := store.update(id, func(user *User) { // only what the patch names
+		if patch.Email != nil {
+			user.Email = *patch.Email
+		}
+		if patch.Name != nil {
+			user.Name = *patch.Name
+		}
+	})
+	switch {
+	case errors.Is(err, errNoUser): // deleted by another request in between
+		return errorf(404, "user not found")
+	case errors.Is(err, errEmailTaken):
+		return errorf(409, "email is already in use")
+	case err != nil:
+		return err
 	}
-	if !ok { // deleted by another request in between
-		return response{}, errorf(404, "user not found")
-	}
-	return response{200, nil, user}, nil // the whole user as it is now: no second GET needed
+	writeJSON(w, http.StatusOK, user) // the whole user as it is now: no second GET needed
+	return nil
 }
 
-func deleteUser(r *http.Request, id string) (response, error) {
-	if !store.delete(id) {
-		return response{}, errorf(404, "user not found") // so a second DELETE says it is gone
+func deleteUser(w http.ResponseWriter, r *http.Request) error {
+	if !store.delete(r.PathValue("id")) {
+		return errorf(404, "user not found") // so a second DELETE says it is gone
 	}
-	return response{status: 204}, nil // done, and nothing left to show
+	w.WriteHeader(http.StatusNoContent) // done, and nothing to show: no body, no Content-Length
+	return nil
 }
 
 // STARTER
@@ -178,23 +196,25 @@ func deleteUser(r *http.Request, id string) (response, error) {
 // | // TODO 6: DELETE /users/{id}: 204 and no body (store.delete); afterwards, GET and DELETE are 404.
 // END SOLUTION
 
-// ---- Routing ----
+// ---- Routing and start-up ----
 
-// routes registers the users API: since Go 1.22 a ServeMux pattern names the method and the path,
-// {id} is one path segment (r.PathValue("id")), and a GET pattern answers HEAD too. The patterns
-// without a method catch the other methods (405, with Allow) and the other paths (404).
-func routes(mux *http.ServeMux) {
+// Since Go 1.22 a ServeMux pattern names the method and the path, {id} is one path segment
+// (r.PathValue("id")), and a GET pattern answers HEAD too. A pattern without a method takes the
+// other methods (405, with Allow); "/" takes every other path (404).
+func main() {
+	mux := http.NewServeMux()
 	mux.Handle("POST /users", handle(createUser))
-	mux.Handle("/users", refuse(405, ALLOW_COLLECTION))
+	mux.Handle("/users", methodNotAllowed(ALLOW_COLLECTION))
 	// BEGIN SOLUTION
 	// One URL per user: /users/{id}. The method, not the URL, says what to do with it.
 	mux.Handle("GET /users/{id}", handle(getUser))
 	mux.Handle("PATCH /users/{id}", handle(updateUser))
 	mux.Handle("DELETE /users/{id}", handle(deleteUser))
-	mux.Handle("/users/{id}", refuse(405, ALLOW_ITEM))
+	mux.Handle("/users/{id}", methodNotAllowed(ALLOW_ITEM))
 	// STARTER
 	// | 	// TODO 1: /users/{id}: a pattern per method ("GET /users/{id}" answers HEAD too), and one
 	// | 	// without a method for the others: 405 with ALLOW_ITEM.
 	// END SOLUTION
-	mux.Handle("/", refuse(404, ""))
+	mux.Handle("/", notFound)
+	serve(mux)
 }

@@ -1,0 +1,366 @@
+// The plumbing that exercises 05, 06 and 07 share in Go: what they are not about. Each of them
+// links this one file beside its main.go (one package, two files): the store, JSON in and out,
+// one JSON answer per request, the query of GET /users, and the launch contract. You need not open
+// it (but you may: nothing in it is hidden magic). Standard library only.
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/signal"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+	"unicode/utf8"
+)
+
+// ---- Constants ----
+
+// The names are those of the Python and Node files, so the three read alike (Go's own style would
+// be maxBodyBytes). 127.0.0.1, not 0.0.0.0: only programs on this machine can reach the server.
+const (
+	HOST           = "127.0.0.1"
+	MAX_BODY_BYTES = 16384
+	MAX_JSON_DEPTH = 20 // nesting of [ and { in a request body
+	MAX_EMAIL      = 254
+	MAX_NAME       = 100
+	DEFAULT_LIMIT  = 20
+	MAX_LIMIT      = 100
+	// A slow client cannot hold a connection, or the server, forever.
+	HEADER_TIMEOUT  = 5 * time.Second  // from a request's first byte to the end of its headers
+	REQUEST_TIMEOUT = 10 * time.Second // from a request's first byte to the end of its body
+	IDLE_TIMEOUT    = 30 * time.Second // a keep-alive connection waiting for its next request
+	DRAIN_TIMEOUT   = 5 * time.Second  // requests in flight get this long to finish after SIGTERM
+)
+
+var (
+	EMAIL_PATTERN = regexp.MustCompile(`^[^@ \t\r\n]+@[^@ \t\r\n]+$`)
+	DIGITS        = regexp.MustCompile(`^[0-9]{1,18}$`) // 18: any more could overflow an int64
+)
+
+// ---- Errors ----
+
+// An apiError is an answer the client caused: its status and the message of its JSON body.
+type apiError struct {
+	status  int
+	message string
+}
+
+func (e apiError) Error() string { return e.message }
+
+func errorf(status int, format string, args ...any) error {
+	return apiError{status, fmt.Sprintf(format, args...)}
+}
+
+// ---- Store ----
+
+// A User is the resource; the order of the fields is the order of the keys on the wire.
+type User struct {
+	ID       string  `json:"id"`
+	Email    string  `json:"email"`
+	Name     string  `json:"name"`
+	Nickname *string `json:"-"` // exercise 07's (nil: none); its present() sends it
+}
+
+// What the store refuses. Not HTTP answers: the handler decides what each means to the client.
+var (
+	errNoUser     = errors.New("no such user")
+	errEmailTaken = errors.New("email is already in use")
+)
+
+// MemoryStore keeps the users in memory, one per email. net/http serves each connection on its
+// own goroutine, so the mutex lets one request at a time read or change the maps.
+type MemoryStore struct {
+	mu     sync.Mutex
+	users  map[string]User
+	emails map[string]string // email -> id of the user who has it
+	lastID int
+}
+
+var store = &MemoryStore{users: map[string]User{}, emails: map[string]string{}}
+
+// create stores user under a new id, or refuses with errEmailTaken. Checking the email and
+// inserting under one lock: two POSTs with one email, checked apart, would both pass.
+func (s *MemoryStore) create(user User) (User, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, taken := s.emails[user.Email]; taken {
+		return User{}, errEmailTaken
+	}
+	s.lastID++
+	user.ID = strconv.Itoa(s.lastID)
+	s.users[user.ID], s.emails[user.Email] = user, user.ID
+	return user, nil
+}
+
+// get returns the user, and false if there is no such user.
+func (s *MemoryStore) get(id string) (User, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	user, ok := s.users[id]
+	return user, ok
+}
+
+// list returns at most limit users created after the user afterID, oldest first.
+func (s *MemoryStore) list(afterID, limit int) []User {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	page := []User{} // encodes as [], where a nil slice would encode as null
+	for n := afterID + 1; n <= s.lastID && len(page) < limit; n++ {
+		if user, ok := s.users[strconv.Itoa(n)]; ok {
+			page = append(page, user)
+		}
+	}
+	return page
+}
+
+// update lets change edit a copy of the user, then stores it, under one lock: errNoUser if there
+// is no such user, errEmailTaken if the new email is another user's.
+func (s *MemoryStore) update(id string, change func(*User)) (User, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	user, ok := s.users[id]
+	if !ok {
+		return User{}, errNoUser
+	}
+	updated := user
+	change(&updated)
+	updated.ID = id
+	if updated.Email != user.Email {
+		if _, taken := s.emails[updated.Email]; taken {
+			return User{}, errEmailTaken
+		}
+		delete(s.emails, user.Email)
+		s.emails[updated.Email] = id
+	}
+	s.users[id] = updated
+	return updated, nil
+}
+
+// delete removes the user; false if there was none.
+func (s *MemoryStore) delete(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	user, ok := s.users[id]
+	if ok {
+		delete(s.users, id)
+		delete(s.emails, user.Email)
+	}
+	return ok
+}
+
+// ---- JSON in ----
+
+// readBody returns the request body; net/http has already checked it against Content-Length.
+func readBody(r *http.Request) ([]byte, error) {
+	if r.ContentLength < 0 { // none, or chunked: refused, as the Python and Node servers do
+		return nil, errorf(411, "Content-Length is required")
+	}
+	if r.ContentLength > MAX_BODY_BYTES {
+		return nil, errorf(413, "body must be at most %d bytes", MAX_BODY_BYTES)
+	}
+	body, err := io.ReadAll(r.Body) // at most MAX_BODY_BYTES: r.Body ends at Content-Length
+	if err != nil {
+		panic(http.ErrAbortHandler) // the client went away mid-body: nobody to answer
+	}
+	return body, nil
+}
+
+// checkContentType: 415 unless the media type is one of allowed. Parameters such as
+// "; charset=utf-8" are allowed, and media types are case-insensitive (RFC 9110 §8.3.1).
+func checkContentType(r *http.Request, allowed ...string) error {
+	mediaType, _, _ := strings.Cut(r.Header.Get("Content-Type"), ";")
+	if !slices.Contains(allowed, strings.ToLower(strings.TrimSpace(mediaType))) {
+		return errorf(415, "Content-Type must be %s", strings.Join(allowed, " or "))
+	}
+	return nil
+}
+
+// parseObject returns the fields of a JSON object, each value still JSON: the caller decodes each
+// into its type, and tells a field left out (not in the map) from a null (json.RawMessage "null").
+// A map, not a struct: encoding/json matches struct fields case-insensitively and would take
+// {"EMAIL": ...} for an email, where the contract calls it an unknown field.
+func parseObject(body []byte) (map[string]json.RawMessage, error) {
+	if jsonDepth(body) > MAX_JSON_DEPTH {
+		return nil, errorf(400, "body must be nested at most %d levels deep", MAX_JSON_DEPTH)
+	}
+	// encoding/json would silently put U+FFFD in place of invalid UTF-8: refuse it first.
+	if !utf8.Valid(body) || !json.Valid(body) {
+		return nil, errorf(400, "body is not valid JSON")
+	}
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(body, &fields) != nil || fields == nil { // nil: the body is null
+		return nil, errorf(400, "body must be a JSON object")
+	}
+	return fields, nil
+}
+
+// jsonDepth is how deep [ and { nest in body (strings skipped), counted before any parser recurses.
+func jsonDepth(body []byte) int {
+	depth, deepest, inString, escaped := 0, 0, false, false
+	for _, b := range body {
+		switch {
+		case inString:
+			escaped, inString = !escaped && b == '\\', escaped || b != '"'
+		case b == '"':
+			inString = true
+		case b == '[' || b == '{':
+			depth++
+			deepest = max(deepest, depth)
+		case b == ']' || b == '}':
+			depth--
+		}
+	}
+	return deepest
+}
+
+// ---- The query of GET /users ----
+
+// queryValue is the first value of the query parameter name, and whether it is there at all
+// (?limit= is there, with the value ""). url.ParseQuery would drop a pair holding a ";" and
+// ?limit=5;x=1 would pass for no limit: this keeps it, as Python and Node do, to refuse it.
+func queryValue(query, name string) (string, bool) {
+	for _, pair := range strings.Split(query, "&") {
+		key, value, _ := strings.Cut(pair, "=")
+		if plainKey, err := url.QueryUnescape(key); err == nil && plainKey == name {
+			if plain, err := url.QueryUnescape(value); err == nil {
+				return plain, true
+			}
+			return value, true
+		}
+	}
+	return "", false
+}
+
+// parseLimit: the page size; an empty value (?limit=) is not a number, so it is refused.
+func parseLimit(raw string, present bool) (int, error) {
+	if !present {
+		return DEFAULT_LIMIT, nil
+	}
+	limit, err := strconv.Atoi(raw)
+	if !DIGITS.MatchString(raw) || err != nil || limit < 1 || limit > MAX_LIMIT {
+		return 0, errorf(400, "limit must be an integer from 1 to %d", MAX_LIMIT)
+	}
+	return limit, nil
+}
+
+// parseCursor returns the id after which the page starts; 0 (before every id) on the first page.
+func parseCursor(raw string, present bool) (int, error) {
+	if !present {
+		return 0, nil
+	}
+	cursor, err := strconv.Atoi(raw)
+	if !DIGITS.MatchString(raw) || err != nil { // empty included
+		return 0, errorf(400, "cursor is not valid")
+	}
+	return cursor, nil
+}
+
+// ---- JSON out ----
+
+// writeJSON answers status and value as compact JSON and a newline. SetEscapeHTML(false) keeps
+// <, > and & as they are, like Python's json.dumps and JavaScript's JSON.stringify.
+func writeJSON(w http.ResponseWriter, status int, value any) {
+	var buffer bytes.Buffer
+	encoder := json.NewEncoder(&buffer)
+	encoder.SetEscapeHTML(false)
+	if err := encoder.Encode(value); err != nil {
+		panic(err) // a value of ours that JSON cannot hold is a bug
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(buffer.Len()))
+	w.WriteHeader(status)
+	w.Write(buffer.Bytes()) // HEAD: net/http sends the headers and discards the body
+}
+
+// A handler answers one request: it writes its success itself, or returns the error to answer.
+type handler func(w http.ResponseWriter, r *http.Request) error
+
+// handle turns a handler into what ServeMux calls, and its error into one JSON answer: an apiError
+// as it says; anything else is a bug, not the client's fault: 500, logged, and the other clients
+// keep their server.
+func handle(h handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		err := h(w, r)
+		if err == nil {
+			return
+		}
+		var e apiError
+		if !errors.As(err, &e) {
+			log.Printf("internal error on %s %s: %v", r.Method, r.URL.Path, err)
+			e = apiError{500, "internal server error"}
+			w.Header().Set("Connection", "close") // the request may be half read
+		}
+		writeJSON(w, e.status, map[string]string{"error": e.message})
+	})
+}
+
+// methodNotAllowed answers 405 and Allow, the methods the path takes (RFC 9110 §15.5.6). ServeMux
+// would answer a 405 of its own, but in plain text and with the methods in its own order.
+func methodNotAllowed(allow string) http.Handler {
+	return handle(func(w http.ResponseWriter, _ *http.Request) error {
+		w.Header().Set("Allow", allow)
+		return errorf(405, "method not allowed")
+	})
+}
+
+// notFound answers 404 to any method: there is no resource at this path.
+var notFound = handle(func(http.ResponseWriter, *http.Request) error {
+	return errorf(404, "not found")
+})
+
+// ---- Start-up ----
+
+// serve follows the launch contract (servers/README.md): it listens on 127.0.0.1, on the port of
+// the first argument, else $PORT, else 0 (any free port), prints one readiness line, and on
+// SIGTERM or Ctrl-C drains: it returns once the requests in flight have finished.
+func serve(handler http.Handler) {
+	// Installed before listening: a launcher may stop the server as soon as it reads the line.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	port := os.Getenv("PORT")
+	if len(os.Args) > 1 {
+		port = os.Args[1]
+	}
+	if port == "" {
+		port = "0"
+	}
+	listener, err := net.Listen("tcp", net.JoinHostPort(HOST, port))
+	if err != nil {
+		log.Fatal(err)
+	}
+	server := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: HEADER_TIMEOUT,
+		ReadTimeout:       REQUEST_TIMEOUT,
+		WriteTimeout:      REQUEST_TIMEOUT,
+		IdleTimeout:       IDLE_TIMEOUT,
+	}
+	fmt.Printf("listening on http://%s\n", listener.Addr())
+	go func() {
+		if err := server.Serve(listener); !errors.Is(err, http.ErrServerClosed) {
+			log.Fatal(err)
+		}
+	}()
+	<-ctx.Done()
+	// Shutdown stops accepting, closes idle connections, and waits for the requests in flight,
+	// but not forever. Serve returns at once: main must wait for Shutdown, not for Serve.
+	deadline, cancel := context.WithTimeout(context.Background(), DRAIN_TIMEOUT)
+	defer cancel()
+	if err := server.Shutdown(deadline); err != nil {
+		log.Printf("shutdown: %v", err) // requests still running at the deadline: cut
+	}
+}
