@@ -7,23 +7,25 @@ Make every outcome explicit the way the README asks, then `make check EX=06 IN=p
 """
 
 import json
-import re
 import threading
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
-# JSON out, one response per request, the launch contract: plumbing.py.
-from plumbing import ApiError, Handler, Response, read_body, serve
-
-# ---- Constants ----------------------------------------------------------------------------
-
-MAX_EMAIL = 254
-MAX_NAME = 100
-EMAIL_PATTERN = re.compile(r"^[^@ \t\r\n]+@[^@ \t\r\n]+$")
-ALLOW_COLLECTION = "POST"
-ALLOW_ITEM = "GET, HEAD"
-
-User = dict[str, str]  # {"id": ..., "email": ..., "name": ...}, keys in this order
+# Reading a body, JSON out, routing, the launch contract, the contract's limits: plumbing.py,
+# shared by exercises 05 to 07 (no need to open it).
+from plumbing import (
+    EMAIL_PATTERN,
+    MAX_EMAIL,
+    MAX_NAME,
+    ApiError,
+    Handlers,
+    Response,
+    User,
+    check_depth,
+    email_key,
+    read_body,
+    serve,
+)
 
 # ---- Store --------------------------------------------------------------------------------
 
@@ -32,7 +34,7 @@ class MemoryStore:
     """The users, in memory, in creation order."""
 
     def __init__(self) -> None:
-        self.lock = threading.Lock()  # ThreadingHTTPServer runs each request in a thread of its own
+        self.lock = threading.Lock()  # a thread per connection: requests run at the same time
         self.users: dict[str, User] = {}
         self.last_id = 0
 
@@ -62,6 +64,7 @@ def parse_object(body: bytes) -> dict[str, Any]:
     """The body as a JSON object; anything else counts as an empty one."""
     # TODO 4: a body that is not JSON, or JSON but not an object, is the client's mistake: 400,
     #         with a message that says which of the two.
+    check_depth(body)  # the contract's limit on nesting, before the parser recurses
     try:
         value = json.loads(body.decode("utf-8"))
     except ValueError:
@@ -96,31 +99,15 @@ def create_user(request: BaseHTTPRequestHandler, user_id: str) -> Response:
 def get_user(request: BaseHTTPRequestHandler, user_id: str) -> Response:
     user = store.get(user_id)
     if user is None:
-        # The path names no user: 404, with a message that says which kind of thing is missing.
         raise ApiError(404, "user not found")
     return 200, {}, user
 
 
 # ---- Routing ------------------------------------------------------------------------------
 
-COLLECTION_HANDLERS: dict[str, Handler] = {"POST": create_user}
-ITEM_HANDLERS: dict[str, Handler] = {"GET": get_user, "HEAD": get_user}
-
-
-def route(method: str, path: str) -> tuple[Handler, str]:
-    """The handler for a request and the user id in its path: the path decides 404, then 405."""
-    segments = path.split("/")
-    if path == "/users":
-        handlers, allow, user_id = COLLECTION_HANDLERS, ALLOW_COLLECTION, ""
-    elif len(segments) == 3 and segments[1] == "users" and segments[2]:
-        # One URL per user: /users/{id}. The method, not the URL, says what to do with it.
-        handlers, allow, user_id = ITEM_HANDLERS, ALLOW_ITEM, segments[2]
-    else:
-        raise ApiError(404, "not found")
-    if method not in handlers:
-        raise ApiError(405, "method not allowed", {"Allow": allow})
-    return handlers[method], user_id
-
+# The handlers by method, in the order a 405's Allow header lists them: /users, then /users/{id}.
+COLLECTION_HANDLERS: Handlers = {"POST": create_user}
+ITEM_HANDLERS: Handlers = {"GET": get_user, "HEAD": get_user}
 
 if __name__ == "__main__":
-    serve(route)
+    serve(COLLECTION_HANDLERS, ITEM_HANDLERS)

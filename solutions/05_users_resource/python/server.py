@@ -18,20 +18,23 @@ happened, in words every HTTP client already knows: 200, 204, 404, 400, 415.
 # | """
 # END SOLUTION
 
-import re
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
-# The store, JSON in and out, one response per request, the launch contract: plumbing.py.
-from plumbing import ApiError, Handler, Response, check_content_type, parse_object, read_body, serve, store
-
-# ---- Constants ----------------------------------------------------------------------------
-
-MAX_EMAIL = 254
-MAX_NAME = 100
-EMAIL_PATTERN = re.compile(r"^[^@ \t\r\n]+@[^@ \t\r\n]+$")
-ALLOW_COLLECTION = "POST"
-ALLOW_ITEM = "GET, HEAD, PATCH, DELETE"
+# The store, JSON in and out, routing, the launch contract: plumbing.py, shared by exercises 05
+# to 07 (no need to open it).
+from plumbing import (
+    ApiError,
+    Handlers,
+    Response,
+    check_content_type,
+    check_known_fields,
+    check_user_field,
+    parse_object,
+    read_body,
+    serve,
+    store,
+)
 
 # ---- Validation ---------------------------------------------------------------------------
 
@@ -45,33 +48,16 @@ def validate_user(fields: dict[str, Any], partial: bool) -> dict[str, str]:
 # |     # TODO 4: PATCH checks only the fields it is given: a field left out stays as it is, and
 # |     # null is 400 (both fields are required, so neither can be removed). A `partial` flag?
 # END SOLUTION
-    if "id" in fields:
-        raise ApiError(400, "id is assigned by the server")
-    unknown = sorted(set(fields) - {"email", "name"})
-    if unknown:
-        raise ApiError(400, f"unknown field: {unknown[0]}")
+    check_known_fields(fields, ("email", "name"))
     checked = {}
     for field in ("email", "name"):
         # BEGIN SOLUTION
         if partial and field not in fields:
             continue  # JSON Merge Patch: a field left out stays as it is
+        # A null in a merge patch means "remove this field"; both fields are required, so
+        # check_user_field refuses it, as it refuses a field missing from a POST.
         # END SOLUTION
-        value = fields.get(field)
-        # BEGIN SOLUTION
-        # Missing on POST, or null on PATCH (which in a merge patch means "remove this field"):
-        # both fields are required, so neither can be removed.
-        # END SOLUTION
-        if value is None:
-            raise ApiError(400, f"{field} is required")
-        if not isinstance(value, str):
-            raise ApiError(400, f"{field} must be a string")
-        if field == "email" and len(value) > MAX_EMAIL:
-            raise ApiError(400, f"email must be at most {MAX_EMAIL} characters")
-        if field == "email" and not EMAIL_PATTERN.fullmatch(value):
-            raise ApiError(400, "email must look like name@example.com")
-        if field == "name" and not 1 <= len(value) <= MAX_NAME:
-            raise ApiError(400, f"name must be 1 to {MAX_NAME} characters")
-        checked[field] = value
+        checked[field] = check_user_field(field, fields.get(field))
     return checked
 
 
@@ -82,11 +68,10 @@ def create_user(request: BaseHTTPRequestHandler, user_id: str) -> Response:
     body = read_body(request)
     check_content_type(request, ("application/json",))
     # BEGIN SOLUTION
-    fields = validate_user(parse_object(body), partial=False)
+    user = store.create(validate_user(parse_object(body), partial=False))
     # STARTER
-    # |     fields = validate_user(parse_object(body))
+    # |     user = store.create(validate_user(parse_object(body)))
     # END SOLUTION
-    user = store.create(fields["email"], fields["name"])
     return 201, {"Location": f"/users/{user['id']}"}, user
 
 
@@ -96,7 +81,7 @@ def get_user(request: BaseHTTPRequestHandler, user_id: str) -> Response:
     if user is None:
         # The path names no user: 404, with a message that says which kind of thing is missing.
         raise ApiError(404, "user not found")
-    return 200, {}, user
+    return 200, {}, user  # HEAD too: the plumbing sends GET's headers without the body
 
 
 def update_user(request: BaseHTTPRequestHandler, user_id: str) -> Response:
@@ -115,7 +100,7 @@ def update_user(request: BaseHTTPRequestHandler, user_id: str) -> Response:
 def delete_user(request: BaseHTTPRequestHandler, user_id: str) -> Response:
     if not store.delete(user_id):
         raise ApiError(404, "user not found")  # so a second DELETE says the user is gone
-    return 204, {}, None  # done, and nothing left to show
+    return 204, {}, None  # done, and nothing left to show (RFC 9110 §15.3.5: no body)
 # STARTER
 # | # TODO 1: GET /users/{id}: 200 and the user (store.get); HEAD answers the same without the body.
 # | # TODO 2: no such user: 404 {"error": "user not found"}, for GET, PATCH and DELETE alike.
@@ -128,34 +113,15 @@ def delete_user(request: BaseHTTPRequestHandler, user_id: str) -> Response:
 
 # ---- Routing ------------------------------------------------------------------------------
 
-COLLECTION_HANDLERS: dict[str, Handler] = {"POST": create_user}
+# The handlers by method, in the order a 405's Allow header lists them: /users, then /users/{id}.
+COLLECTION_HANDLERS: Handlers = {"POST": create_user}
 # BEGIN SOLUTION
-ITEM_HANDLERS: dict[str, Handler] = {
-    "GET": get_user, "HEAD": get_user, "PATCH": update_user, "DELETE": delete_user,
-}
+# One URL per user; the method, not the URL, says what to do with it.
+ITEM_HANDLERS: Handlers = {"GET": get_user, "HEAD": get_user, "PATCH": update_user, "DELETE": delete_user}
 # STARTER
-# | # TODO 1: the handlers of /users/{id}, by method (ALLOW_ITEM lists them for the 405).
+# | # TODO 1: the handlers of /users/{id} by method; the plumbing answers 405 for the others.
+# | ITEM_HANDLERS: Handlers = {}
 # END SOLUTION
 
-
-def route(method: str, path: str) -> tuple[Handler, str]:
-    """The handler for a request and the user id in its path: the path decides 404, then 405."""
-    segments = path.split("/")
-    if path == "/users":
-        handlers, allow, user_id = COLLECTION_HANDLERS, ALLOW_COLLECTION, ""
-    # BEGIN SOLUTION
-    elif len(segments) == 3 and segments[1] == "users" and segments[2]:
-        # One URL per user: /users/{id}. The method, not the URL, says what to do with it.
-        handlers, allow, user_id = ITEM_HANDLERS, ALLOW_ITEM, segments[2]
-    # STARTER
-    # |     # TODO 1: /users/{id}, where {id} is one non-empty segment: segments == ["", "users", id].
-    # END SOLUTION
-    else:
-        raise ApiError(404, "not found")
-    if method not in handlers:
-        raise ApiError(405, "method not allowed", {"Allow": allow})
-    return handlers[method], user_id
-
-
 if __name__ == "__main__":
-    serve(route)
+    serve(COLLECTION_HANDLERS, ITEM_HANDLERS)

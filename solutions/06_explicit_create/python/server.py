@@ -18,23 +18,25 @@ client can act on each one. Nothing is guessed, filled in or silently dropped.
 # END SOLUTION
 
 import json
-import re
 import threading
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
-# JSON out, one response per request, the launch contract: plumbing.py.
-from plumbing import ApiError, Handler, Response, read_body, serve
-
-# ---- Constants ----------------------------------------------------------------------------
-
-MAX_EMAIL = 254
-MAX_NAME = 100
-EMAIL_PATTERN = re.compile(r"^[^@ \t\r\n]+@[^@ \t\r\n]+$")
-ALLOW_COLLECTION = "POST"
-ALLOW_ITEM = "GET, HEAD"
-
-User = dict[str, str]  # {"id": ..., "email": ..., "name": ...}, keys in this order
+# Reading a body, JSON out, routing, the launch contract, the contract's limits: plumbing.py,
+# shared by exercises 05 to 07 (no need to open it).
+from plumbing import (
+    EMAIL_PATTERN,
+    MAX_EMAIL,
+    MAX_NAME,
+    ApiError,
+    Handlers,
+    Response,
+    User,
+    check_depth,
+    email_key,
+    read_body,
+    serve,
+)
 
 # ---- Store --------------------------------------------------------------------------------
 
@@ -47,30 +49,30 @@ class MemoryStore:
     # END SOLUTION
 
     def __init__(self) -> None:
-        self.lock = threading.Lock()  # ThreadingHTTPServer runs each request in a thread of its own
+        self.lock = threading.Lock()  # a thread per connection: requests run at the same time
         self.users: dict[str, User] = {}
         # BEGIN SOLUTION
-        self.emails: dict[str, str] = {}  # email -> id of the user who has it
+        self.owners: dict[str, str] = {}  # email_key(email) -> the id of the user who has it
         # END SOLUTION
         self.last_id = 0
 
     def create(self, email: str, name: str) -> User:
         # BEGIN SOLUTION
         # Check and insert under one lock: two POSTs with the same email, checked apart and then
-        # inserted, would both pass the check.
+        # inserted, would both pass the check. Ada@Example.COM is ada@example.com (email_key).
         # STARTER
         # |         # TODO 8: one user per email: a second one is 409 {"error": "email is already in use"}.
         # END SOLUTION
         with self.lock:
             # BEGIN SOLUTION
-            if email in self.emails:
+            if email_key(email) in self.owners:
                 raise ApiError(409, "email is already in use")
             # END SOLUTION
             self.last_id += 1
             user = {"id": str(self.last_id), "email": email, "name": name}
             self.users[user["id"]] = user
             # BEGIN SOLUTION
-            self.emails[email] = user["id"]
+            self.owners[email_key(email)] = user["id"]
             # END SOLUTION
             return user
 
@@ -104,6 +106,7 @@ def parse_object(body: bytes) -> dict[str, Any]:
     # |     # TODO 4: a body that is not JSON, or JSON but not an object, is the client's mistake: 400,
     # |     #         with a message that says which of the two.
     # END SOLUTION
+    check_depth(body)  # the contract's limit on nesting, before the parser recurses
     try:
         value = json.loads(body.decode("utf-8"))
     # BEGIN SOLUTION
@@ -176,8 +179,8 @@ def create_user(request: BaseHTTPRequestHandler, user_id: str) -> Response:
     fields = validate_user(parse_object(body))
     user = store.create(fields["email"], fields["name"])
     # BEGIN SOLUTION
-    # 201, not 200: something new exists, and Location says where. The body is the user as
-    # stored, id included, so the client needs no second request to learn what it created.
+    # 201, not 200: something new exists, and Location says where (RFC 9110 §15.3.2). The body
+    # is the user as stored, id included: the client needs no second request to learn it.
     return 201, {"Location": f"/users/{user['id']}"}, user
     # STARTER
     # |     # TODO 1: 201 Created, and Location: /users/{id} says where the new user is.
@@ -189,31 +192,15 @@ def create_user(request: BaseHTTPRequestHandler, user_id: str) -> Response:
 def get_user(request: BaseHTTPRequestHandler, user_id: str) -> Response:
     user = store.get(user_id)
     if user is None:
-        # The path names no user: 404, with a message that says which kind of thing is missing.
         raise ApiError(404, "user not found")
     return 200, {}, user
 
 
 # ---- Routing ------------------------------------------------------------------------------
 
-COLLECTION_HANDLERS: dict[str, Handler] = {"POST": create_user}
-ITEM_HANDLERS: dict[str, Handler] = {"GET": get_user, "HEAD": get_user}
-
-
-def route(method: str, path: str) -> tuple[Handler, str]:
-    """The handler for a request and the user id in its path: the path decides 404, then 405."""
-    segments = path.split("/")
-    if path == "/users":
-        handlers, allow, user_id = COLLECTION_HANDLERS, ALLOW_COLLECTION, ""
-    elif len(segments) == 3 and segments[1] == "users" and segments[2]:
-        # One URL per user: /users/{id}. The method, not the URL, says what to do with it.
-        handlers, allow, user_id = ITEM_HANDLERS, ALLOW_ITEM, segments[2]
-    else:
-        raise ApiError(404, "not found")
-    if method not in handlers:
-        raise ApiError(405, "method not allowed", {"Allow": allow})
-    return handlers[method], user_id
-
+# The handlers by method, in the order a 405's Allow header lists them: /users, then /users/{id}.
+COLLECTION_HANDLERS: Handlers = {"POST": create_user}
+ITEM_HANDLERS: Handlers = {"GET": get_user, "HEAD": get_user}
 
 if __name__ == "__main__":
-    serve(route)
+    serve(COLLECTION_HANDLERS, ITEM_HANDLERS)
