@@ -126,3 +126,30 @@ def test_the_balancer_names_who_answered_from_the_names_it_was_given():
         with balance({"first": a, "second": b}, show_upstream=True) as lb:
             names = {lb.answered_by(requests.get(lb.url, timeout=5)) for _ in range(4)}
     assert names == {"first", "second"}
+
+
+def test_a_replica_out_of_rotation_gets_no_new_request_until_it_is_put_back():
+    from workbook.lessons.replicas import Replicas
+
+    replicas = Replicas(languages=("python", "go"))
+    try:
+        with balance(replicas, show_upstream=True) as lb:
+            lb.take_out(replicas["python"])
+            out = {lb.answered_by(requests.get(lb.url + "/users", timeout=5)) for _ in range(6)}
+            lb.put_back(replicas["python"])
+            back = {lb.answered_by(requests.get(lb.url + "/users", timeout=5)) for _ in range(6)}
+        assert not lb.rotation._thread.is_alive()  # the rotation endpoint stops with Caddy
+    finally:
+        replicas.stop()
+        replicas.store.remove()
+    assert (out, back) == ({"go"}, {"go", "python"})
+
+
+def test_a_balancer_in_front_of_plain_servers_has_no_rotation_unless_asked():
+    with serve("go", "hello") as a:
+        with balance([a.url]) as plain, balance([a.url], rotation=True, retry_for="100ms") as rotating:
+            assert plain.rotation is None
+            rotating.take_out(a)
+            assert requests.get(rotating.url, timeout=5).status_code == 503  # no upstream in rotation
+            rotating.put_back(a)
+            assert requests.get(rotating.url, timeout=5).status_code == 200

@@ -6,6 +6,10 @@
     lb = balance({"replica A": a, "replica B": b}, show_upstream=True)
     lb.answered_by(requests.get(lb.url + "/users"))     # 'replica A'
 
+    lb = balance(replicas)          # workbook.lessons.replicas: replicas.replace(name) takes the
+    lb.take_out(replicas["go"])     # replica out of rotation first, as these do (workbook.lessons.rotation)
+    lb.put_back(replicas["go"])
+
     with balance([a.url], tls=True, access_log=True) as lb:     # lesson 10
         requests.get(lb.url + "/users", verify=lb.authority)      # https://, Caddy's own local CA
         lb.access_log()                                           # what Caddy wrote per request
@@ -30,6 +34,7 @@ from ..launcher import Server, free_port
 from ..paths import BUILD
 from ..programs import program
 from ..scratch import temporary_folder
+from .rotation import CHECK_INTERVAL, TARGET, Rotation
 
 CADDY = BUILD / "bin" / "caddy"
 
@@ -44,8 +49,10 @@ def caddy_config(
     access_log: bool = False,
     fail_duration: str = "2s",
     reuse_connections: bool = True,
+    rotation: str | None = None,
 ) -> dict:
-    """Caddy's JSON config: one reverse proxy on 127.0.0.1:port in front of the upstreams."""
+    """Caddy's JSON config: one reverse proxy on 127.0.0.1:port in front of the upstreams; with
+    `rotation` (host:port of a workbook.lessons.rotation endpoint), only those it keeps in rotation."""
     proxy = {
         "handler": "reverse_proxy",
         "upstreams": [{"dial": url.split("://", 1)[-1].rstrip("/")} for url in upstreams],
@@ -59,6 +66,16 @@ def caddy_config(
         # Passive health check: an upstream that just failed is skipped for a while.
         "health_checks": {"passive": {"fail_duration": fail_duration}},
     }
+    if rotation:
+        # Active health checks, asked of the rotation endpoint rather than of each upstream: an
+        # upstream it answers 503 for gets no new request until it answers 200 again.
+        proxy["health_checks"]["active"] = {
+            "upstream": rotation,
+            "uri": "/in-rotation",
+            "headers": {TARGET: ["{http.reverse_proxy.active.target_upstream}"]},
+            "interval": CHECK_INTERVAL,
+            "timeout": "2s",
+        }
     if not reuse_connections:
         # A new connection to an upstream for every request: no request can meet a kept-alive
         # connection in the instant a draining upstream closes it (RFC 9112, section 9.3.1), which
@@ -118,9 +135,13 @@ class Balancer(Server):
         access_log: bool = False,
         fail_duration: str = "2s",
         reuse_connections: bool = True,
+        rotation: bool | None = None,
         timeout: float = 15.0,
     ):
         program("caddy")  # built on first use
+        # A rotation (take_out, put_back) by default in front of Replicas, whose replace uses it.
+        in_front_of = upstreams if hasattr(upstreams, "balanced_by") else None
+        self.rotation = Rotation() if (in_front_of is not None if rotation is None else rotation) else None
         if isinstance(upstreams, Mapping):
             named = {name: _url(upstream) for name, upstream in upstreams.items()}
         else:
@@ -146,11 +167,32 @@ class Balancer(Server):
                     access_log,
                     fail_duration,
                     reuse_connections,
+                    self.rotation.address if self.rotation else None,
                 )
             )
         )
         home = {"HOME": str(self._home), "XDG_DATA_HOME": str(self._home), "XDG_CONFIG_HOME": str(self._home)}
-        self._start([str(CADDY), "run", "--config", str(config)], home, timeout)
+        try:
+            self._start([str(CADDY), "run", "--config", str(config)], home, timeout)
+        except BaseException:
+            self._stop_helpers()
+            raise
+        if in_front_of is not None:
+            in_front_of.balanced_by(self)
+
+    def take_out(self, upstream: Server | str) -> None:
+        """Send no new request to `upstream` (a server or its URL); return once Caddy knows.
+        Requests it is already handling go on (needs a rotation: see `balance`)."""
+        self._rotation().take_out(_url(upstream).split("://", 1)[-1])
+
+    def put_back(self, upstream: Server | str) -> None:
+        """Send requests to `upstream` again; return once Caddy knows."""
+        self._rotation().put_back(_url(upstream).split("://", 1)[-1])
+
+    def _rotation(self) -> Rotation:
+        if self.rotation is None:
+            raise ValueError("this balancer has no rotation: start it with balance(..., rotation=True)")
+        return self.rotation
 
     def answered_by(self, response: requests.Response) -> str:
         """The name of the upstream that answered (needs show_upstream=True), from X-Upstream."""
@@ -197,10 +239,19 @@ class Balancer(Server):
 
     def stop(self, grace: float = 3.0) -> int | None:
         status = super().stop(grace)
-        self._home.remove()
+        self._stop_helpers()
         return status
+
+    def _stop_helpers(self) -> None:
+        """Stop what runs for Caddy: its rotation endpoint and its home folder."""
+        if self.rotation is not None:
+            self.rotation.close()
+        self._home.remove()
 
 
 def balance(upstreams: Upstreams, **options) -> Balancer:
-    """Start Caddy in front of `upstreams` (servers or URLs; a dict names them); return once it is ready."""
+    """Start Caddy in front of `upstreams` (servers or URLs; a dict names them); return once it is ready.
+
+    `rotation=True` (the default in front of Replicas) lets `take_out` and `put_back` change which
+    upstreams get new requests while Caddy runs."""
     return Balancer(upstreams, **options)
