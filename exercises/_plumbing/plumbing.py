@@ -156,11 +156,24 @@ def check_depth(body: bytes) -> None:
             depth -= 1
 
 
+def refuse_constant(name: str) -> None:
+    raise ValueError(f"{name} is not JSON")  # Python's json reads NaN and Infinity; RFC 8259 does not
+
+
+def load_json(body: bytes) -> Any:
+    """The JSON value of a UTF-8 body; ValueError for bad UTF-8, bad JSON, NaN or a lone surrogate."""
+    value = json.loads(body.decode("utf-8"), parse_constant=refuse_constant)
+    # "\ud800" is valid JSON but names half a UTF-16 pair, no character: it could never be sent
+    # back as UTF-8, so it counts as invalid like any other bad text.
+    encode_json(value)
+    return value
+
+
 def parse_object(body: bytes) -> dict[str, Any]:
     """The body as a JSON object, else the 400 that says what it is not."""
     check_depth(body)
     try:
-        value = json.loads(body.decode("utf-8"))
+        value = load_json(body)
     except ValueError:  # bad UTF-8 or bad JSON
         raise ApiError(400, "body is not valid JSON") from None
     if not isinstance(value, dict):

@@ -6,7 +6,6 @@ POST /users creates a user from whatever it gets, answers 200 and an id, and nev
 Make every outcome explicit the way the README asks, then `make check EX=06 IN=python`.
 """
 
-import json
 import threading
 from http.server import BaseHTTPRequestHandler
 from typing import Any
@@ -23,6 +22,7 @@ from plumbing import (
     User,
     check_depth,
     email_key,
+    load_json,
     read_body,
     serve,
 )
@@ -66,7 +66,7 @@ def parse_object(body: bytes) -> dict[str, Any]:
     #         with a message that says which of the two.
     check_depth(body)  # the contract's limit on nesting, before the parser recurses
     try:
-        value = json.loads(body.decode("utf-8"))
+        value = load_json(body)  # json.loads of the UTF-8 text, as strict as RFC 8259
     except ValueError:
         return {}
     return value if isinstance(value, dict) else {}

@@ -17,7 +17,6 @@ client can act on each one. Nothing is guessed, filled in or silently dropped.
 # | """
 # END SOLUTION
 
-import json
 import threading
 from http.server import BaseHTTPRequestHandler
 from typing import Any
@@ -34,6 +33,7 @@ from plumbing import (
     User,
     check_depth,
     email_key,
+    load_json,
     read_body,
     serve,
 )
@@ -108,7 +108,7 @@ def parse_object(body: bytes) -> dict[str, Any]:
     # END SOLUTION
     check_depth(body)  # the contract's limit on nesting, before the parser recurses
     try:
-        value = json.loads(body.decode("utf-8"))
+        value = load_json(body)  # json.loads of the UTF-8 text, as strict as RFC 8259
     # BEGIN SOLUTION
     except ValueError:  # bad UTF-8 or bad JSON
         raise ApiError(400, "body is not valid JSON") from None
