@@ -7,16 +7,11 @@
 
 "use strict";
 
-// JSON out, one response per request, the launch contract: plumbing.js.
-const { ApiError, readBody, serve } = require("./plumbing.js");
-
-// ---- Constants ----
-
-const MAX_EMAIL = 254;
-const MAX_NAME = 100;
-const EMAIL_PATTERN = /^[^@ \t\r\n]+@[^@ \t\r\n]+$/;
-const ALLOW_COLLECTION = "POST";
-const ALLOW_ITEM = "GET, HEAD";
+// Reading a body, JSON out, routing, the launch contract, the contract's limits: plumbing.js,
+// shared by exercises 05 to 07 (no need to open it).
+const {
+  MAX_EMAIL, MAX_NAME, EMAIL_PATTERN, ApiError, emailKey, readBody, checkDepth, wellFormed, serve,
+} = require("./plumbing.js");
 
 // ---- Store ----
 
@@ -48,9 +43,10 @@ const store = new MemoryStore();
 //         415 {"error": "Content-Type must be application/json"}.
 
 // The body as a JSON object; anything else counts as an empty one.
+// TODO 4: a body that is not JSON, or JSON but not an object, is the client's mistake: 400,
+//         with a message that says which of the two.
 function parseObject(body) {
-  // TODO 4: a body that is not JSON, or JSON but not an object, is the client's mistake: 400,
-  //         with a message that says which of the two.
+  checkDepth(body); // the contract's limit on nesting, before the parser recurses
   let value;
   try {
     value = JSON.parse(body.toString("utf8"));
@@ -75,7 +71,7 @@ function validateUser(fields) {
 
 // ---- Handlers ----
 
-// Each handler returns [status, headers, body]; body null means no body at all (204).
+// Each handler returns [status, headers, body].
 
 async function createUser(req, id) {
   const body = await readBody(req);
@@ -89,32 +85,14 @@ async function createUser(req, id) {
 
 function getUser(req, id) {
   const user = store.get(id);
-  // The path names no user: 404, with a message that says which kind of thing is missing.
   if (user === undefined) throw new ApiError(404, "user not found");
   return [200, {}, user];
 }
 
 // ---- Routing ----
 
+// The handlers by method, in the order a 405's Allow header lists them: /users, then /users/{id}.
 const COLLECTION_HANDLERS = { POST: createUser };
 const ITEM_HANDLERS = { GET: getUser, HEAD: getUser };
 
-// The handler for a request and the user id in its path: the path decides 404, then 405.
-function route(method, path) {
-  const segments = path.split("/");
-  let handlers, allow, id;
-  if (path === "/users") {
-    [handlers, allow, id] = [COLLECTION_HANDLERS, ALLOW_COLLECTION, ""];
-  } else if (segments.length === 3 && segments[1] === "users" && segments[2] !== "") {
-    // One URL per user: /users/{id}. The method, not the URL, says what to do with it.
-    [handlers, allow, id] = [ITEM_HANDLERS, ALLOW_ITEM, segments[2]];
-  } else {
-    throw new ApiError(404, "not found");
-  }
-  if (!Object.hasOwn(handlers, method)) {
-    throw new ApiError(405, "method not allowed", { Allow: allow });
-  }
-  return [handlers[method], id];
-}
-
-serve(route);
+serve(COLLECTION_HANDLERS, ITEM_HANDLERS);

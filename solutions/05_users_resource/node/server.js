@@ -18,16 +18,11 @@
 
 "use strict";
 
-// The store, JSON in and out, one response per request, the launch contract: plumbing.js.
-const { ApiError, store, readBody, checkContentType, parseObject, serve } = require("./plumbing.js");
-
-// ---- Constants ----
-
-const MAX_EMAIL = 254;
-const MAX_NAME = 100;
-const EMAIL_PATTERN = /^[^@ \t\r\n]+@[^@ \t\r\n]+$/;
-const ALLOW_COLLECTION = "POST";
-const ALLOW_ITEM = "GET, HEAD, PATCH, DELETE";
+// The store, JSON in and out, routing, the launch contract: plumbing.js, shared by exercises 05
+// to 07 (no need to open it).
+const {
+  ApiError, store, readBody, checkContentType, parseObject, checkKnownFields, checkUserField, serve,
+} = require("./plumbing.js");
 
 // ---- Validation ----
 
@@ -40,32 +35,15 @@ function validateUser(fields, partial) {
 // | // 400 (both fields are required, so neither can be removed). A `partial` flag?
 // | function validateUser(fields) {
 // END SOLUTION
-  if (Object.hasOwn(fields, "id")) throw new ApiError(400, "id is assigned by the server");
-  const unknown = Object.keys(fields).filter((key) => key !== "email" && key !== "name").sort();
-  if (unknown.length > 0) throw new ApiError(400, `unknown field: ${unknown[0]}`);
+  checkKnownFields(fields, ["email", "name"]);
   const checked = {};
   for (const field of ["email", "name"]) {
     // BEGIN SOLUTION
     if (partial && !Object.hasOwn(fields, field)) continue; // JSON Merge Patch: left out, kept
+    // A null in a merge patch means "remove this field"; both fields are required, so
+    // checkUserField refuses it, as it refuses a field missing from a POST.
     // END SOLUTION
-    const value = fields[field];
-    // BEGIN SOLUTION
-    // Missing on POST, or null on PATCH (which in a merge patch means "remove this field"):
-    // both fields are required, so neither can be removed.
-    // END SOLUTION
-    if (value === undefined || value === null) throw new ApiError(400, `${field} is required`);
-    if (typeof value !== "string") throw new ApiError(400, `${field} must be a string`);
-    const length = [...value].length; // code points; value.length would count UTF-16 units
-    if (field === "email" && length > MAX_EMAIL) {
-      throw new ApiError(400, `email must be at most ${MAX_EMAIL} characters`);
-    }
-    if (field === "email" && !EMAIL_PATTERN.test(value)) {
-      throw new ApiError(400, "email must look like name@example.com");
-    }
-    if (field === "name" && (length < 1 || length > MAX_NAME)) {
-      throw new ApiError(400, `name must be 1 to ${MAX_NAME} characters`);
-    }
-    checked[field] = value;
+    checked[field] = checkUserField(field, fields[field]);
   }
   return checked;
 }
@@ -78,11 +56,10 @@ async function createUser(req, id) {
   const body = await readBody(req);
   checkContentType(req, ["application/json"]);
   // BEGIN SOLUTION
-  const fields = validateUser(parseObject(body), false);
+  const user = store.create(validateUser(parseObject(body), false));
   // STARTER
-  // |   const fields = validateUser(parseObject(body));
+  // |   const user = store.create(validateUser(parseObject(body)));
   // END SOLUTION
-  const user = store.create(fields.email, fields.name);
   return [201, { Location: `/users/${user.id}` }, user];
 }
 
@@ -91,7 +68,7 @@ function getUser(req, id) {
   const user = store.get(id);
   // The path names no user: 404, with a message that says which kind of thing is missing.
   if (user === undefined) throw new ApiError(404, "user not found");
-  return [200, {}, user];
+  return [200, {}, user]; // HEAD too: Node sends GET's headers without the body
 }
 
 async function updateUser(req, id) {
@@ -107,7 +84,7 @@ async function updateUser(req, id) {
 
 function deleteUser(req, id) {
   if (!store.delete(id)) throw new ApiError(404, "user not found"); // a second DELETE: gone
-  return [204, {}, null]; // done, and nothing left to show
+  return [204, {}, null]; // done, and nothing left to show (RFC 9110 §15.3.5: no body)
 }
 // STARTER
 // | // TODO 1: GET /users/{id}: 200 and the user (store.get); HEAD answers the same without the body.
@@ -120,33 +97,14 @@ function deleteUser(req, id) {
 
 // ---- Routing ----
 
+// The handlers by method, in the order a 405's Allow header lists them: /users, then /users/{id}.
 const COLLECTION_HANDLERS = { POST: createUser };
 // BEGIN SOLUTION
+// One URL per user; the method, not the URL, says what to do with it.
 const ITEM_HANDLERS = { GET: getUser, HEAD: getUser, PATCH: updateUser, DELETE: deleteUser };
 // STARTER
-// | // TODO 1: the handlers of /users/{id}, by method (ALLOW_ITEM lists them for the 405).
+// | // TODO 1: the handlers of /users/{id} by method; the plumbing answers 405 for the others.
+// | const ITEM_HANDLERS = {};
 // END SOLUTION
 
-// The handler for a request and the user id in its path: the path decides 404, then 405.
-function route(method, path) {
-  const segments = path.split("/");
-  let handlers, allow, id;
-  if (path === "/users") {
-    [handlers, allow, id] = [COLLECTION_HANDLERS, ALLOW_COLLECTION, ""];
-  // BEGIN SOLUTION
-  } else if (segments.length === 3 && segments[1] === "users" && segments[2] !== "") {
-    // One URL per user: /users/{id}. The method, not the URL, says what to do with it.
-    [handlers, allow, id] = [ITEM_HANDLERS, ALLOW_ITEM, segments[2]];
-  // STARTER
-  // |     // TODO 1: /users/{id}, where {id} is one non-empty segment: segments is ["", "users", id].
-  // END SOLUTION
-  } else {
-    throw new ApiError(404, "not found");
-  }
-  if (!Object.hasOwn(handlers, method)) {
-    throw new ApiError(405, "method not allowed", { Allow: allow });
-  }
-  return [handlers[method], id];
-}
-
-serve(route);
+serve(COLLECTION_HANDLERS, ITEM_HANDLERS);

@@ -17,16 +17,11 @@
 
 "use strict";
 
-// JSON out, one response per request, the launch contract: plumbing.js.
-const { ApiError, readBody, serve } = require("./plumbing.js");
-
-// ---- Constants ----
-
-const MAX_EMAIL = 254;
-const MAX_NAME = 100;
-const EMAIL_PATTERN = /^[^@ \t\r\n]+@[^@ \t\r\n]+$/;
-const ALLOW_COLLECTION = "POST";
-const ALLOW_ITEM = "GET, HEAD";
+// Reading a body, JSON out, routing, the launch contract, the contract's limits: plumbing.js,
+// shared by exercises 05 to 07 (no need to open it).
+const {
+  MAX_EMAIL, MAX_NAME, EMAIL_PATTERN, ApiError, emailKey, readBody, checkDepth, wellFormed, serve,
+} = require("./plumbing.js");
 
 // ---- Store ----
 
@@ -40,24 +35,25 @@ class MemoryStore {
   constructor() {
     this.users = new Map(); // id -> user; a Map iterates in creation order
     // BEGIN SOLUTION
-    this.emails = new Map(); // email -> id of the user who has it
+    this.owners = new Map(); // emailKey(email) -> the id of the user who has it
     // END SOLUTION
     this.lastId = 0;
   }
 
   // BEGIN SOLUTION
   // Check and insert in one synchronous step: no other request can insert the same email between.
+  // Ada@Example.COM is ada@example.com (emailKey).
   // END SOLUTION
   create(email, name) {
     // BEGIN SOLUTION
-    if (this.emails.has(email)) throw new ApiError(409, "email is already in use");
+    if (this.owners.has(emailKey(email))) throw new ApiError(409, "email is already in use");
     // STARTER
     // |     // TODO 8: one user per email: a second one is 409 {"error": "email is already in use"}.
     // END SOLUTION
     const user = { id: String(++this.lastId), email, name };
     this.users.set(user.id, user);
     // BEGIN SOLUTION
-    this.emails.set(email, user.id);
+    this.owners.set(emailKey(email), user.id);
     // END SOLUTION
     return user;
   }
@@ -79,45 +75,38 @@ function checkContentType(req, allowed) {
     throw new ApiError(415, `Content-Type must be ${allowed.join(" or ")}`);
   }
 }
-// STARTER
-// | // TODO 3: checkContentType(req, allowed): a Content-Type other than application/json is
-// | //         415 {"error": "Content-Type must be application/json"}.
-// END SOLUTION
 
-// BEGIN SOLUTION
 // fatal: invalid UTF-8 throws, where Buffer.toString() would silently put U+FFFD in its place.
 const UTF8 = new TextDecoder("utf-8", { fatal: true });
 
 // The body as a JSON object, else a 400 that says which of the two it is not.
 // STARTER
+// | // TODO 3: checkContentType(req, allowed): a Content-Type other than application/json is
+// | //         415 {"error": "Content-Type must be application/json"}.
+// |
 // | // The body as a JSON object; anything else counts as an empty one.
+// | // TODO 4: a body that is not JSON, or JSON but not an object, is the client's mistake: 400,
+// | //         with a message that says which of the two.
 // END SOLUTION
 function parseObject(body) {
-  // BEGIN SOLUTION
-  // STARTER
-  // |   // TODO 4: a body that is not JSON, or JSON but not an object, is the client's mistake: 400,
-  // |   //         with a message that says which of the two.
-  // END SOLUTION
+  checkDepth(body); // the contract's limit on nesting, before the parser recurses
   let value;
   try {
     // BEGIN SOLUTION
-    value = JSON.parse(UTF8.decode(body));
-    // STARTER
-    // |     value = JSON.parse(body.toString("utf8"));
-    // END SOLUTION
+    // wellFormed (plumbing.js): "\ud800", half a UTF-16 pair, is no character: invalid too.
+    value = JSON.parse(UTF8.decode(body), wellFormed);
   } catch {
-    // BEGIN SOLUTION
     throw new ApiError(400, "body is not valid JSON");
-    // STARTER
-    // |     return {};
-    // END SOLUTION
   }
-  // BEGIN SOLUTION
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     throw new ApiError(400, "body must be a JSON object");
   }
   return value;
   // STARTER
+  // |     value = JSON.parse(body.toString("utf8"));
+  // |   } catch {
+  // |     return {};
+  // |   }
   // |   return value !== null && typeof value === "object" && !Array.isArray(value) ? value : {};
   // END SOLUTION
 }
@@ -168,7 +157,7 @@ function validateUser(fields) {
 
 // ---- Handlers ----
 
-// Each handler returns [status, headers, body]; body null means no body at all (204).
+// Each handler returns [status, headers, body].
 
 // BEGIN SOLUTION
 // One check after the other, in the order of servers/README.md, so that a request with two
@@ -185,8 +174,8 @@ async function createUser(req, id) {
   const fields = validateUser(parseObject(body));
   const user = store.create(fields.email, fields.name);
   // BEGIN SOLUTION
-  // 201, not 200: something new exists, and Location says where. The body is the user as stored,
-  // id included, so the client needs no second request to learn what it created.
+  // 201, not 200: something new exists, and Location says where (RFC 9110 §15.3.2). The body is
+  // the user as stored, id included: the client needs no second request to learn it.
   return [201, { Location: `/users/${user.id}` }, user];
   // STARTER
   // |   // TODO 1: 201 Created, and Location: /users/{id} says where the new user is.
@@ -197,32 +186,14 @@ async function createUser(req, id) {
 
 function getUser(req, id) {
   const user = store.get(id);
-  // The path names no user: 404, with a message that says which kind of thing is missing.
   if (user === undefined) throw new ApiError(404, "user not found");
   return [200, {}, user];
 }
 
 // ---- Routing ----
 
+// The handlers by method, in the order a 405's Allow header lists them: /users, then /users/{id}.
 const COLLECTION_HANDLERS = { POST: createUser };
 const ITEM_HANDLERS = { GET: getUser, HEAD: getUser };
 
-// The handler for a request and the user id in its path: the path decides 404, then 405.
-function route(method, path) {
-  const segments = path.split("/");
-  let handlers, allow, id;
-  if (path === "/users") {
-    [handlers, allow, id] = [COLLECTION_HANDLERS, ALLOW_COLLECTION, ""];
-  } else if (segments.length === 3 && segments[1] === "users" && segments[2] !== "") {
-    // One URL per user: /users/{id}. The method, not the URL, says what to do with it.
-    [handlers, allow, id] = [ITEM_HANDLERS, ALLOW_ITEM, segments[2]];
-  } else {
-    throw new ApiError(404, "not found");
-  }
-  if (!Object.hasOwn(handlers, method)) {
-    throw new ApiError(405, "method not allowed", { Allow: allow });
-  }
-  return [handlers[method], id];
-}
-
-serve(route);
+serve(COLLECTION_HANDLERS, ITEM_HANDLERS);
