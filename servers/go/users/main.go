@@ -978,11 +978,14 @@ func main() {
 		// OPTIONS * reaches serveHTTP, which answers 404 as Python and Node do, instead of
 		// net/http's own empty 200.
 		DisableGeneralOptionsHandler: true,
+		// framing.go: a refused request is answered after the requests before it.
+		ConnState: countAnswers,
 	}
 	// Exactly one readiness line: a launcher waits for it and reads the real port from it.
 	fmt.Printf("listening on http://%s\n", listener.Addr())
 	go func() {
-		if err := server.Serve(listener); err != http.ErrServerClosed {
+		// Each connection's bytes pass the framing rules net/http bends (framing.go) first.
+		if err := server.Serve(framingListener{listener}); err != http.ErrServerClosed {
 			log.Fatal(err)
 		}
 	}()
