@@ -17,6 +17,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -127,17 +128,16 @@ func (s *MemoryStore) list(afterID, limit int) []User {
 	return page
 }
 
-// update lets change edit a copy of the user, then stores it, under one lock: errNoUser if there
-// is no such user, errEmailTaken if the new email is another user's.
-func (s *MemoryStore) update(id string, change func(*User)) (User, error) {
+// update stores change(the user), under one lock: errNoUser if there is no such user,
+// errEmailTaken if the new email is another user's.
+func (s *MemoryStore) update(id string, change func(User) User) (User, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	user, ok := s.users[id]
 	if !ok {
 		return User{}, errNoUser
 	}
-	updated := user
-	change(&updated)
+	updated := change(user)
 	updated.ID = id
 	if updated.Email != user.Email {
 		if _, taken := s.emails[updated.Email]; taken {
@@ -160,6 +160,19 @@ func (s *MemoryStore) delete(id string) bool {
 		delete(s.emails, user.Email)
 	}
 	return ok
+}
+
+// storeError is what the store's refusals mean to the client: 404 for a user that is gone (another
+// request deleted it), 409 for an email that another user has (RFC 9110 §15.5.10: the request is
+// fine, but it conflicts with the state of the server). Any other error stays a 500.
+func storeError(err error) error {
+	switch {
+	case errors.Is(err, errNoUser):
+		return errorf(404, "user not found")
+	case errors.Is(err, errEmailTaken):
+		return errorf(409, "email is already in use")
+	}
+	return err
 }
 
 // ---- JSON in ----
@@ -187,6 +200,15 @@ func checkContentType(r *http.Request, allowed ...string) error {
 		return errorf(415, "Content-Type must be %s", strings.Join(allowed, " or "))
 	}
 	return nil
+}
+
+// readJSON is the body of a POST or PATCH, once its length and media type pass (411, 413, 415).
+func readJSON(r *http.Request, allowed ...string) ([]byte, error) {
+	body, err := readBody(r)
+	if err != nil {
+		return nil, err
+	}
+	return body, checkContentType(r, allowed...)
 }
 
 // parseObject returns the fields of a JSON object, each value still JSON: the caller decodes each
@@ -227,7 +249,56 @@ func jsonDepth(body []byte) int {
 	return deepest
 }
 
-// ---- The query of GET /users ----
+// checkKeys refuses a body that sends id (the server assigns it) or a field not in known: the
+// first, sorted, so that the answer is the same every time (a map's order changes from run to run).
+// A field the API does not define is an error, not something to drop: a typo such as "nmae" would
+// otherwise create a user without the name the client meant to send.
+func checkKeys(fields map[string]json.RawMessage, known ...string) error {
+	if _, ok := fields["id"]; ok {
+		return errorf(400, "id is assigned by the server")
+	}
+	unknown := []string{}
+	for key := range fields {
+		if !slices.Contains(known, key) {
+			unknown = append(unknown, key)
+		}
+	}
+	if len(unknown) > 0 {
+		return errorf(400, "unknown field: %s", slices.Min(unknown))
+	}
+	return nil
+}
+
+// stringField checks fields["email"] or fields["name"]: there and not null (both are required,
+// so neither can be removed), a string, and within its bounds; else 400 and the contract's words.
+func stringField(fields map[string]json.RawMessage, field string) (*string, error) {
+	raw, present := fields[field]
+	if !present || string(raw) == "null" {
+		return nil, errorf(400, "%s is required", field)
+	}
+	var value string
+	if json.Unmarshal(raw, &value) != nil {
+		return nil, errorf(400, "%s must be a string", field)
+	}
+	length := utf8.RuneCountInString(value) // code points; len() would count bytes
+	switch {
+	case field == "email" && length > MAX_EMAIL:
+		return nil, errorf(400, "email must be at most %d characters", MAX_EMAIL)
+	case field == "email" && !EMAIL_PATTERN.MatchString(value):
+		return nil, errorf(400, "email must look like name@example.com")
+	case field == "name" && (length < 1 || length > MAX_NAME):
+		return nil, errorf(400, "name must be 1 to %d characters", MAX_NAME)
+	}
+	return &value, nil
+}
+
+// jsonEqual tells whether two JSON values are equal as values: "\u0041" is "A", [1] is [1.0].
+func jsonEqual(a, b json.RawMessage) bool {
+	var x, y any
+	return json.Unmarshal(a, &x) == nil && json.Unmarshal(b, &y) == nil && reflect.DeepEqual(x, y)
+}
+
+// ---- GET /users: the query and the page ----
 
 // queryValue is the first value of the query parameter name, and whether it is there at all
 // (?limit= is there, with the value ""). url.ParseQuery would drop a pair holding a ";" and
@@ -267,6 +338,41 @@ func parseCursor(raw string, present bool) (int, error) {
 		return 0, errorf(400, "cursor is not valid")
 	}
 	return cursor, nil
+}
+
+// listPage is the body of GET /users; a nil NextCursor encodes as null.
+type listPage[T any] struct {
+	Users      []T     `json:"users"`
+	NextCursor *string `json:"next_cursor"`
+}
+
+// listUsers answers GET /users: a page of users, oldest first, each as present shows it, with the
+// headers announce adds. The cursor is the id of the last user on the page, so a delete between two
+// pages never makes a client skip or repeat a user.
+func listUsers[T any](present func(User) T, announce func(http.Header)) http.Handler {
+	return handle(func(w http.ResponseWriter, r *http.Request) error {
+		limit, err := parseLimit(queryValue(r.URL.RawQuery, "limit"))
+		if err != nil {
+			return err
+		}
+		afterID, err := parseCursor(queryValue(r.URL.RawQuery, "cursor"))
+		if err != nil {
+			return err
+		}
+		users := store.list(afterID, limit+1) // one more than the page: is there a next?
+		page := listPage[T]{Users: []T{}}     // [], where a nil slice would encode as null
+		for _, user := range users[:min(limit, len(users))] {
+			page.Users = append(page.Users, present(user))
+		}
+		if len(users) > limit {
+			next := users[limit-1].ID
+			page.NextCursor = &next
+			w.Header().Set("Link", fmt.Sprintf(`</users?limit=%d&cursor=%s>; rel="next"`, limit, next))
+		}
+		announce(w.Header())
+		writeJSON(w, http.StatusOK, page)
+		return nil
+	})
 }
 
 // ---- JSON out ----

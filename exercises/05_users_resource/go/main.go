@@ -8,13 +8,7 @@
 // The store, JSON in and out and the start-up are in plumbing.go, shared with exercises 06 and 07.
 package main
 
-import (
-	"encoding/json"
-	"errors"
-	"net/http"
-	"slices"
-	"unicode/utf8"
-)
+import "net/http"
 
 // The methods each path takes, in the order of the contract: the Allow header of a 405.
 const (
@@ -29,45 +23,22 @@ type userPatch struct {
 	Email, Name *string
 }
 
-// validateUser checks the fields of a POST body.
+// decodeUser returns the checked fields of a POST body.
 // TODO 4: PATCH checks only the fields it is given: a field left out stays as it is, and null is
 // 400 (both fields are required, so neither can be removed). A `partial` flag?
-func validateUser(fields map[string]json.RawMessage) (userPatch, error) {
-	if _, ok := fields["id"]; ok {
-		return userPatch{}, errorf(400, "id is assigned by the server")
+func decodeUser(body []byte) (patch userPatch, err error) {
+	fields, err := parseObject(body)
+	if err != nil {
+		return userPatch{}, err
 	}
-	unknown := []string{}
-	for key := range fields {
-		if key != "email" && key != "name" {
-			unknown = append(unknown, key)
-		}
+	if err := checkKeys(fields, "email", "name"); err != nil { // 400: id, or an unknown field
+		return userPatch{}, err
 	}
-	if len(unknown) > 0 { // the first, sorted: a map's order changes from run to run
-		return userPatch{}, errorf(400, "unknown field: %s", slices.Min(unknown))
+	if patch.Email, err = stringField(fields, "email"); err != nil { // 400: missing, null, invalid
+		return userPatch{}, err
 	}
-	var patch userPatch
-	for _, field := range []string{"email", "name"} { // one field entirely, then the other
-		raw, present := fields[field]
-		if !present || string(raw) == "null" {
-			return userPatch{}, errorf(400, "%s is required", field)
-		}
-		var value string
-		if json.Unmarshal(raw, &value) != nil {
-			return userPatch{}, errorf(400, "%s must be a string", field)
-		}
-		length := utf8.RuneCountInString(value) // code points; len() would count bytes
-		switch {
-		case field == "email" && length > MAX_EMAIL:
-			return userPatch{}, errorf(400, "email must be at most %d characters", MAX_EMAIL)
-		case field == "email" && !EMAIL_PATTERN.MatchString(value):
-			return userPatch{}, errorf(400, "email must look like name@example.com")
-		case field == "name" && (length < 1 || length > MAX_NAME):
-			return userPatch{}, errorf(400, "name must be 1 to %d characters", MAX_NAME)
-		case field == "email":
-			patch.Email = &value
-		default:
-			patch.Name = &value
-		}
+	if patch.Name, err = stringField(fields, "name"); err != nil {
+		return userPatch{}, err
 	}
 	return patch, nil
 }
@@ -75,26 +46,17 @@ func validateUser(fields map[string]json.RawMessage) (userPatch, error) {
 // ---- Handlers ----
 
 func createUser(w http.ResponseWriter, r *http.Request) error {
-	body, err := readBody(r)
+	body, err := readJSON(r, "application/json") // 411, 413, 415
 	if err != nil {
 		return err
 	}
-	if err := checkContentType(r, "application/json"); err != nil {
-		return err
-	}
-	fields, err := parseObject(body)
-	if err != nil {
-		return err
-	}
-	patch, err := validateUser(fields)
+	patch, err := decodeUser(body)
 	if err != nil {
 		return err
 	}
 	user, err := store.create(User{Email: *patch.Email, Name: *patch.Name})
-	if errors.Is(err, errEmailTaken) { // the request is fine, but it conflicts with another user
-		return errorf(409, "email is already in use")
-	} else if err != nil {
-		return err
+	if err != nil {
+		return storeError(err) // 409: the email is another user's
 	}
 	w.Header().Set("Location", "/users/"+user.ID)
 	writeJSON(w, http.StatusCreated, user)
@@ -105,14 +67,13 @@ func createUser(w http.ResponseWriter, r *http.Request) error {
 // TODO 2: no such user: 404 {"error": "user not found"}, for GET, PATCH and DELETE alike.
 // TODO 3: PATCH /users/{id}: JSON Merge Patch; each field in the body replaces the stored one,
 //         a field left out stays as it is (store.update); 200 and the whole updated user.
-// TODO 5: PATCH takes application/merge-patch+json or application/json; else 415.
+// TODO 5: PATCH takes application/merge-patch+json or application/json; else 415 (readJSON).
 // TODO 6: DELETE /users/{id}: 204 and no body (store.delete); afterwards, GET and DELETE are 404.
 
 // ---- Routing and start-up ----
 
-// Since Go 1.22 a ServeMux pattern names the method and the path, {id} is one path segment
-// (r.PathValue("id")), and a GET pattern answers HEAD too. A pattern without a method takes the
-// other methods (405, with Allow); "/" takes every other path (404).
+// Go 1.22 patterns: method and path, {id} one segment (r.PathValue), GET answers HEAD too. A pattern
+// without a method takes the other methods (405, with Allow); "/" every other path (404).
 func main() {
 	mux := http.NewServeMux()
 	mux.Handle("POST /users", handle(createUser))

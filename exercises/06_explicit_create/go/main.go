@@ -72,9 +72,8 @@ func getUser(w http.ResponseWriter, r *http.Request) error {
 
 // ---- Routing and start-up ----
 
-// Since Go 1.22 a ServeMux pattern names the method and the path, {id} is one path segment
-// (r.PathValue("id")), and a GET pattern answers HEAD too. A pattern without a method takes the
-// other methods (405, with Allow); "/" takes every other path (404).
+// Go 1.22 patterns: method and path, {id} one segment (r.PathValue), GET answers HEAD too. A pattern
+// without a method takes the other methods (405, with Allow); "/" every other path (404).
 func main() {
 	mux := http.NewServeMux()
 	mux.Handle("POST /users", handle(createUser))

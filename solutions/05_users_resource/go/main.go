@@ -18,13 +18,7 @@
 // The store, JSON in and out and the start-up are in plumbing.go, shared with exercises 06 and 07.
 package main
 
-import (
-	"encoding/json"
-	"errors"
-	"net/http"
-	"slices"
-	"unicode/utf8"
-)
+import "net/http"
 
 // The methods each path takes, in the order of the contract: the Allow header of a 405.
 const (
@@ -40,87 +34,63 @@ type userPatch struct {
 }
 
 // BEGIN SOLUTION
-// validateUser checks the fields of a POST body, or of a PATCH body when partial.
-func validateUser(fields map[string]json.RawMessage, partial bool) (userPatch, error) {
+// decodeUser returns the checked fields of a POST body, or of a PATCH body when partial.
+func decodeUser(body []byte, partial bool) (patch userPatch, err error) {
 	// STARTER
-	// | // validateUser checks the fields of a POST body.
+	// | // decodeUser returns the checked fields of a POST body.
 	// | // TODO 4: PATCH checks only the fields it is given: a field left out stays as it is, and null is
 	// | // 400 (both fields are required, so neither can be removed). A `partial` flag?
-	// | func validateUser(fields map[string]json.RawMessage) (userPatch, error) {
+	// | func decodeUser(body []byte) (patch userPatch, err error) {
 	// END SOLUTION
-	if _, ok := fields["id"]; ok {
-		return userPatch{}, errorf(400, "id is assigned by the server")
+	fields, err := parseObject(body)
+	if err != nil {
+		return userPatch{}, err
 	}
-	unknown := []string{}
-	for key := range fields {
-		if key != "email" && key != "name" {
-			unknown = append(unknown, key)
-		}
+	if err := checkKeys(fields, "email", "name"); err != nil { // 400: id, or an unknown field
+		return userPatch{}, err
 	}
-	if len(unknown) > 0 { // the first, sorted: a map's order changes from run to run
-		return userPatch{}, errorf(400, "unknown field: %s", slices.Min(unknown))
-	}
-	var patch userPatch
-	for _, field := range []string{"email", "name"} { // one field entirely, then the other
-		raw, present := fields[field]
-		// BEGIN SOLUTION
-		if partial && !present {
-			continue // JSON Merge Patch: a field left out stays as it is
-		}
-		// Missing on POST, or null, which in a merge patch means "remove this field": both
-		// fields are required, so neither can be removed.
-		// END SOLUTION
-		if !present || string(raw) == "null" {
-			return userPatch{}, errorf(400, "%s is required", field)
-		}
-		var value string
-		if json.Unmarshal(raw, &value) != nil {
-			return userPatch{}, errorf(400, "%s must be a string", field)
-		}
-		length := utf8.RuneCountInString(value) // code points; len() would count bytes
-		switch {
-		case field == "email" && length > MAX_EMAIL:
-			return userPatch{}, errorf(400, "email must be at most %d characters", MAX_EMAIL)
-		case field == "email" && !EMAIL_PATTERN.MatchString(value):
-			return userPatch{}, errorf(400, "email must look like name@example.com")
-		case field == "name" && (length < 1 || length > MAX_NAME):
-			return userPatch{}, errorf(400, "name must be 1 to %d characters", MAX_NAME)
-		case field == "email":
-			patch.Email = &value
-		default:
-			patch.Name = &value
+	// BEGIN SOLUTION
+	// JSON Merge Patch: a field left out of a PATCH stays as it is; a POST needs both. A null is
+	// refused by stringField, as on POST: both fields are required, so neither can be removed.
+	if _, present := fields["email"]; present || !partial {
+		if patch.Email, err = stringField(fields, "email"); err != nil {
+			return userPatch{}, err
 		}
 	}
+	if _, present := fields["name"]; present || !partial {
+		if patch.Name, err = stringField(fields, "name"); err != nil {
+			return userPatch{}, err
+		}
+	}
+	// STARTER
+	// | 	if patch.Email, err = stringField(fields, "email"); err != nil { // 400: missing, null, invalid
+	// | 		return userPatch{}, err
+	// | 	}
+	// | 	if patch.Name, err = stringField(fields, "name"); err != nil {
+	// | 		return userPatch{}, err
+	// | 	}
+	// END SOLUTION
 	return patch, nil
 }
 
 // ---- Handlers ----
 
 func createUser(w http.ResponseWriter, r *http.Request) error {
-	body, err := readBody(r)
-	if err != nil {
-		return err
-	}
-	if err := checkContentType(r, "application/json"); err != nil {
-		return err
-	}
-	fields, err := parseObject(body)
+	body, err := readJSON(r, "application/json") // 411, 413, 415
 	if err != nil {
 		return err
 	}
 	// BEGIN SOLUTION
-	patch, err := validateUser(fields, false)
+	patch, err := decodeUser(body, false)
 	// STARTER
-	// | 	patch, err := validateUser(fields)
+	// | 	patch, err := decodeUser(body)
 	// END SOLUTION
 	if err != nil {
 		return err
 	}
 	user, err := store.create(User{Email: *patch.Email, Name: *patch.Name})
-	if errors.Is(err, errEmailTaken) { // the request is fine, but it conflicts with another user
-		return errorf(409, "email is already in use")
-	} else if err != nil {
-		return err
+	if err != nil {
+		return storeError(err) // 409: the email is another user's
 	}
 	w.Header().Set("Location", "/users/"+user.ID)
 	writeJSON(w, http.StatusCreated, user)
@@ -138,42 +108,34 @@ func getUser(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// apply merges the patch into user: what the body names replaces, the rest stays (RFC 7396).
+func (patch userPatch) apply(user User) User {
+	if patch.Email != nil {
+		user.Email = *patch.Email
+	}
+	if patch.Name != nil {
+		user.Name = *patch.Name
+	}
+	return user
+}
+
 func updateUser(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("id")
-	body, err := readBody(r)
-	if err != nil {
-		return err
-	}
 	// application/merge-patch+json names the patch format (RFC 7396); plain JSON is accepted too.
-	if err := checkContentType(r, "application/json", "application/merge-patch+json"); err != nil {
+	body, err := readJSON(r, "application/json", "application/merge-patch+json")
+	if err != nil {
 		return err
 	}
 	if _, ok := store.get(id); !ok { // 404 before any complaint about the body
 		return errorf(404, "user not found")
 	}
-	fields, err := parseObject(body)
+	patch, err := decodeUser(body, true)
 	if err != nil {
 		return err
 	}
-	patch, err := validateUser(fields, true)
+	user, err := store.update(id, patch.apply) // under the store's lock: no update is lost
 	if err != nil {
-		return err
-	}
-	user, err := store.update(id, func(user *User) { // only what the patch names
-		if patch.Email != nil {
-			user.Email = *patch.Email
-		}
-		if patch.Name != nil {
-			user.Name = *patch.Name
-		}
-	})
-	switch {
-	case errors.Is(err, errNoUser): // deleted by another request in between
-		return errorf(404, "user not found")
-	case errors.Is(err, errEmailTaken):
-		return errorf(409, "email is already in use")
-	case err != nil:
-		return err
+		return storeError(err) // 404: deleted in between; 409: the email is another user's
 	}
 	writeJSON(w, http.StatusOK, user) // the whole user as it is now: no second GET needed
 	return nil
@@ -192,15 +154,14 @@ func deleteUser(w http.ResponseWriter, r *http.Request) error {
 // | // TODO 2: no such user: 404 {"error": "user not found"}, for GET, PATCH and DELETE alike.
 // | // TODO 3: PATCH /users/{id}: JSON Merge Patch; each field in the body replaces the stored one,
 // | //         a field left out stays as it is (store.update); 200 and the whole updated user.
-// | // TODO 5: PATCH takes application/merge-patch+json or application/json; else 415.
+// | // TODO 5: PATCH takes application/merge-patch+json or application/json; else 415 (readJSON).
 // | // TODO 6: DELETE /users/{id}: 204 and no body (store.delete); afterwards, GET and DELETE are 404.
 // END SOLUTION
 
 // ---- Routing and start-up ----
 
-// Since Go 1.22 a ServeMux pattern names the method and the path, {id} is one path segment
-// (r.PathValue("id")), and a GET pattern answers HEAD too. A pattern without a method takes the
-// other methods (405, with Allow); "/" takes every other path (404).
+// Go 1.22 patterns: method and path, {id} one segment (r.PathValue), GET answers HEAD too. A pattern
+// without a method takes the other methods (405, with Allow); "/" every other path (404).
 func main() {
 	mux := http.NewServeMux()
 	mux.Handle("POST /users", handle(createUser))
