@@ -87,23 +87,35 @@ var (
 type MemoryStore struct {
 	mu     sync.Mutex
 	users  map[string]User
-	emails map[string]string // email -> id of the user who has it
+	owners map[string]string // emailKey(email) -> id of the user who has it
 	lastID int
 }
 
-var store = &MemoryStore{users: map[string]User{}, emails: map[string]string{}}
+var store = &MemoryStore{users: map[string]User{}, owners: map[string]string{}}
+
+// emailKey is what makes two emails the same (servers/README.md): equal once ASCII A-Z are
+// lower-cased. Other characters compare as they are: Unicode case folding would need tables Go's
+// standard library does not have, and the three languages keep one rule.
+func emailKey(email string) string {
+	return strings.Map(func(r rune) rune {
+		if 'A' <= r && r <= 'Z' {
+			return r + ('a' - 'A')
+		}
+		return r
+	}, email)
+}
 
 // create stores user under a new id, or refuses with errEmailTaken. Checking the email and
 // inserting under one lock: two POSTs with one email, checked apart, would both pass.
 func (s *MemoryStore) create(user User) (User, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, taken := s.emails[user.Email]; taken {
+	if _, taken := s.owners[emailKey(user.Email)]; taken {
 		return User{}, errEmailTaken
 	}
 	s.lastID++
 	user.ID = strconv.Itoa(s.lastID)
-	s.users[user.ID], s.emails[user.Email] = user, user.ID
+	s.users[user.ID], s.owners[emailKey(user.Email)] = user, user.ID
 	return user, nil
 }
 
@@ -139,13 +151,12 @@ func (s *MemoryStore) update(id string, change func(User) User) (User, error) {
 	}
 	updated := change(user)
 	updated.ID = id
-	if updated.Email != user.Email {
-		if _, taken := s.emails[updated.Email]; taken {
-			return User{}, errEmailTaken
-		}
-		delete(s.emails, user.Email)
-		s.emails[updated.Email] = id
+	// A user may change the case of their own email: only another owner is a conflict.
+	if owner, taken := s.owners[emailKey(updated.Email)]; taken && owner != id {
+		return User{}, errEmailTaken
 	}
+	delete(s.owners, emailKey(user.Email))
+	s.owners[emailKey(updated.Email)] = id
 	s.users[id] = updated
 	return updated, nil
 }
@@ -157,7 +168,7 @@ func (s *MemoryStore) delete(id string) bool {
 	user, ok := s.users[id]
 	if ok {
 		delete(s.users, id)
-		delete(s.emails, user.Email)
+		delete(s.owners, emailKey(user.Email))
 	}
 	return ok
 }
@@ -219,8 +230,9 @@ func parseObject(body []byte) (map[string]json.RawMessage, error) {
 	if jsonDepth(body) > MAX_JSON_DEPTH {
 		return nil, errorf(400, "body must be nested at most %d levels deep", MAX_JSON_DEPTH)
 	}
-	// encoding/json would silently put U+FFFD in place of invalid UTF-8: refuse it first.
-	if !utf8.Valid(body) || !json.Valid(body) {
+	// encoding/json would silently put U+FFFD in place of invalid UTF-8, and of a "\ud800" that is
+	// not half of a pair: refuse both first, as Python and Node do.
+	if !utf8.Valid(body) || hasLoneSurrogate(body) || !json.Valid(body) {
 		return nil, errorf(400, "body is not valid JSON")
 	}
 	var fields map[string]json.RawMessage
@@ -228,6 +240,40 @@ func parseObject(body []byte) (map[string]json.RawMessage, error) {
 		return nil, errorf(400, "body must be a JSON object")
 	}
 	return fields, nil
+}
+
+// hasLoneSurrogate reports whether a \uD800-\uDFFF escape in body is not half of a UTF-16 pair
+// (a high \uD800-\uDBFF followed at once by a low \uDC00-\uDFFF): no character, no UTF-8 form.
+func hasLoneSurrogate(body []byte) bool {
+	for i := 0; i < len(body); i++ {
+		if body[i] != '\\' {
+			continue
+		}
+		switch unit := utf16Escape(body[i:]); {
+		case unit >= 0xD800 && unit <= 0xDBFF: // high: a low escape must come next
+			if low := utf16Escape(body[i+6:]); low < 0xDC00 || low > 0xDFFF {
+				return true
+			}
+			i += 11 // past the pair
+		case unit >= 0xDC00 && unit <= 0xDFFF: // low, with no high before it
+			return true
+		default:
+			i++ // past the escaped character: in "\\ud800" the second backslash escapes nothing
+		}
+	}
+	return false
+}
+
+// utf16Escape is the code unit of the \uXXXX escape text starts with, or -1 if there is none.
+func utf16Escape(text []byte) int {
+	if len(text) < 6 || text[0] != '\\' || text[1] != 'u' {
+		return -1
+	}
+	unit, err := strconv.ParseUint(string(text[2:6]), 16, 16)
+	if err != nil {
+		return -1
+	}
+	return int(unit)
 }
 
 // jsonDepth is how deep [ and { nest in body (strings skipped), counted before any parser recurses.
