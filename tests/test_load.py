@@ -2,12 +2,14 @@
 
 import base64
 import math
+import time
 import xml.etree.ElementTree as ET
 
 import pytest
 import requests
 
 from workbook import serve
+from workbook.cells import LessonError
 from workbook.lessons.load import (
     HEY,
     LoadResult,
@@ -211,3 +213,26 @@ def test_a_write_load_posts_new_users_and_counts_their_statuses():
         listed = len(requests.get(srv.url + "/users?limit=100", timeout=5).json()["users"])
     assert result.outcome() == "all 201, 0 failed"
     assert listed == min(result.statuses[201], 100)  # every 201 is a user the server keeps
+
+
+def test_a_load_without_a_duration_runs_until_finish_and_reports_what_it_measured():
+    with serve("go", "users") as srv:
+        started = time.monotonic()
+        reads = start_hey(srv.url + "/users", seconds=None, connections=2)
+        writes = start_posts(srv.url + "/users", seconds=None, clients=2)
+        time.sleep(0.3)
+        read, written = reads.finish(), writes.finish()
+        seconds = time.monotonic() - started
+    assert (read.outcome(), written.outcome()) == ("all 200, 0 failed", "all 201, 0 failed")
+    assert read.responses > 0 and written.responses > 0
+    assert seconds < 5
+
+
+def test_a_load_on_a_stopped_server_is_refused_in_one_sentence():
+    srv = serve("go", "hello")
+    srv.stop()
+    for start in (start_hey, start_posts):
+        with pytest.raises(LessonError) as refused:
+            start(srv.url, seconds=1)
+        sentence = f"The go hello server at {srv.url} is stopped: run the cell that starts it again."
+        assert str(refused.value) == sentence

@@ -133,13 +133,14 @@ def explain(error: BaseException) -> str | None:
     if isinstance(error, LessonError):
         return str(error)
     if isinstance(error, requests.ConnectionError) and error.request is not None:
-        return _nothing_listens(error.request.url)
+        return nothing_listens(error.request.url)
     if isinstance(error, ConnectionRefusedError):
         return "Nothing listens at that address: run the cell that starts its server first."
     return None
 
 
-def _nothing_listens(url: str) -> str:
+def nothing_listens(url: str) -> str:
+    """The sentence for a request to `url` that found nothing listening: which cell to run again."""
     from .launcher import stopped_server
 
     parts = urlsplit(url)
@@ -148,7 +149,10 @@ def _nothing_listens(url: str) -> str:
     if stopped is None:
         return f"Nothing answers at {base}: run the cell that starts its server first."
     started_by = f" (the one that begins `{stopped.started_by}`)" if stopped.started_by else ""
-    which = f"The {stopped.language} {stopped.program} server at {base}"
+    if stopped.program == "balancer":  # workbook.lessons.balancer: Caddy
+        which = f"The balancer (Caddy) at {base}"
+    else:
+        which = f"The {stopped.language} {stopped.program} server at {base}"
     return f"{which} is stopped: run the cell that starts it again{started_by}."
 
 

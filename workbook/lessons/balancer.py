@@ -30,6 +30,7 @@ from typing import Any
 
 import requests
 
+from .. import cells
 from ..launcher import Server, free_port
 from ..paths import BUILD
 from ..programs import program
@@ -190,6 +191,8 @@ class Balancer(Server):
         self._rotation().put_back(_url(upstream).split("://", 1)[-1])
 
     def _rotation(self) -> Rotation:
+        if not self.running():  # in a notebook: one line that names the cell to run again
+            raise cells.LessonError(cells.nothing_listens(self.url))
         if self.rotation is None:
             raise ValueError("this balancer has no rotation: start it with balance(..., rotation=True)")
         return self.rotation

@@ -12,6 +12,10 @@
     with start_posts(lb.url + "/users", seconds=2, clients=4) as writes:   # POST a new user each time
         ...
     writes.result().outcome()                                   # 'all 201, 0 failed'
+
+    with start_hey(lb.url + "/users/1", seconds=None) as load:  # until finish()
+        ...
+    load.finish()                                               # stop now: what it measured
     bar_chart({"requests/s": {...}})                            # the picture, shown in any notebook
 
 hey is built from source into .build/bin/hey on first use (workbook.programs). It keeps
@@ -25,12 +29,15 @@ from __future__ import annotations
 import base64
 import math
 import re
+import signal
+import socket
 import subprocess
 import threading
 import time
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
 import requests
@@ -101,14 +108,29 @@ def parse_hey(text: str) -> LoadResult:
     )
 
 
-class LoadRun:
-    """hey running in the background; `result()` waits for it. As a context manager, an error
-    inside the block stops hey at once instead of leaving it running."""
+UNTIL_FINISHED = 120.0  # seconds=None: the load runs until finish(), but never longer than this
 
-    def __init__(self, url: str, seconds: float, connections: int):
+
+def require_listening(url: str) -> None:
+    """Raise a one-line LessonError if nothing accepts connections at `url` (a stopped server)."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        socket.create_connection((parts.hostname, port), timeout=2).close()
+    except ConnectionRefusedError:
+        raise cells.LessonError(cells.nothing_listens(url)) from None
+
+
+class LoadRun:
+    """hey running in the background; `result()` waits for it, `finish()` stops it and returns
+    what it measured so far. As a context manager, an error inside the block stops hey at once
+    instead of leaving it running."""
+
+    def __init__(self, url: str, seconds: float | None, connections: int):
         program("hey")  # built on first use
-        self.command = [str(HEY), "-z", f"{seconds:g}s", "-c", str(connections), url]
-        self.seconds = seconds
+        require_listening(url)  # else hey would count every request as an error
+        self.seconds = UNTIL_FINISHED if seconds is None else seconds
+        self.command = [str(HEY), "-z", f"{self.seconds:g}s", "-c", str(connections), url]
         self._process = subprocess.Popen(
             self.command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True
         )
@@ -122,6 +144,12 @@ class LoadRun:
         if self._process.poll() is None:
             self._process.kill()
             self._process.communicate()
+
+    def finish(self) -> LoadResult:
+        """Stop hey now and return what it measured (on SIGINT it stops and prints its summary)."""
+        if self._process.poll() is None:
+            self._process.send_signal(signal.SIGINT)
+        return self.result()
 
     def result(self) -> LoadResult:
         """Wait until hey is done and return what it measured."""
@@ -147,31 +175,26 @@ class LoadRun:
             self.stop()
 
 
-def start_hey(url: str, seconds: float = 1.0, connections: int = 16) -> LoadRun:
-    """Start `hey -z {seconds}s -c {connections} URL` (GET) in the background."""
+def start_hey(url: str, seconds: float | None = 1.0, connections: int = 16) -> LoadRun:
+    """Start `hey -z {seconds}s -c {connections} URL` (GET) in the background; seconds=None: until
+    `finish()`."""
     return LoadRun(url, seconds, connections)
-
-
-RETRIES, RETRY_PAUSE = 3, 0.05  # a POST whose answer was lost is sent again, this often, this far apart
 
 
 class PostRun:
     """`clients` threads that POST a new user (a fresh email each time) to `url` until `seconds`
-    have passed: a write load, which hey cannot make (it sends one body again and again).
+    have passed, or until `finish()` with seconds=None: a write load, which hey cannot make (it
+    sends one body again and again). A lost answer is not retried: it counts as failed."""
 
-    Each client does what lesson 04 recommends for a POST whose answer was lost: a `502` or `503`
-    (the balancer could not tell whether a replica carried it out, or had none to ask) or no answer
-    at all is sent again, up to RETRIES more times a moment apart, which is safe because the email
-    is a natural key: `201` means this attempt created the user, `409` that a lost one did. Either
-    way the user exists and counts as created (`201`); `retried` says how often that happened."""
-
-    def __init__(self, url: str, seconds: float, clients: int):
+    def __init__(self, url: str, seconds: float | None, clients: int):
+        require_listening(url)
         self.url, self.seconds = url, seconds
         self._stopping = threading.Event()
         self._outcomes: Counter[int | str] = Counter()
-        self.retried = 0
         self._lock = threading.Lock()
-        self._deadline = time.monotonic() + seconds
+        self._started = time.monotonic()
+        self._elapsed: float | None = None
+        self._deadline = self._started + (UNTIL_FINISHED if seconds is None else seconds)
         self._threads = [threading.Thread(target=self._post, daemon=True) for _ in range(clients)]
         for thread in self._threads:
             thread.start()
@@ -181,23 +204,12 @@ class PostRun:
         with requests.Session() as session:
             while not self._stopping.is_set() and time.monotonic() < self._deadline:
                 body = {"email": unique_email("load"), "name": "Load"}
-                outcome = self._send(session, body)
-                for _ in range(RETRIES):
-                    if outcome not in (502, 503) and not isinstance(outcome, str):
-                        break
-                    time.sleep(RETRY_PAUSE)  # lost: did it happen? ask again, a moment later
-                    again = self._send(session, body)
-                    outcome = 201 if again == 409 else again  # 409: a lost attempt created it
-                    with self._lock:
-                        self.retried += 1
+                try:
+                    outcome: int | str = session.post(self.url, json=body, timeout=10).status_code
+                except requests.RequestException as error:
+                    outcome = type(error).__name__
                 with self._lock:
                     self._outcomes[outcome] += 1
-
-    def _send(self, session: requests.Session, body: dict) -> int | str:
-        try:
-            return session.post(self.url, json=body, timeout=10).status_code
-        except requests.RequestException as error:
-            return type(error).__name__
 
     def running(self) -> bool:
         return any(thread.is_alive() for thread in self._threads)
@@ -208,6 +220,11 @@ class PostRun:
         for thread in self._threads:
             thread.join(15)
 
+    def finish(self) -> LoadResult:
+        """Stop posting now (each client finishes the request it is in); what came back."""
+        self._stopping.set()
+        return self.result()
+
     def result(self) -> LoadResult:
         """Wait until the time is up; every status that came back, and every error instead of one."""
         try:
@@ -216,10 +233,12 @@ class PostRun:
         except KeyboardInterrupt:
             self.stop()
             raise
+        if self._elapsed is None:
+            self._elapsed = time.monotonic() - self._started
         statuses = {k: n for k, n in self._outcomes.items() if isinstance(k, int)}
         errors = {k: n for k, n in self._outcomes.items() if isinstance(k, str)}
         total = sum(self._outcomes.values())
-        return LoadResult(statuses=statuses, errors=errors, requests_per_second=total / self.seconds)
+        return LoadResult(statuses=statuses, errors=errors, requests_per_second=total / self._elapsed)
 
     def __enter__(self) -> PostRun:
         return self
@@ -229,8 +248,9 @@ class PostRun:
             self.stop()
 
 
-def start_posts(url: str, seconds: float = 1.0, clients: int = 4) -> PostRun:
-    """POST a new user to `url` (a users collection) from `clients` threads for `seconds`."""
+def start_posts(url: str, seconds: float | None = 1.0, clients: int = 4) -> PostRun:
+    """POST a new user to `url` (a users collection) from `clients` threads for `seconds` (None:
+    until `finish()`)."""
     return PostRun(url, seconds, clients)
 
 
