@@ -5,6 +5,7 @@ import os
 import signal
 import threading
 import time
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -117,3 +118,50 @@ def test_a_lesson_cell_run_before_its_start_cell_names_the_cell_to_run_first():
         '`servers` is not defined yet: run the cell that defines it first (the cell under "Start all three").'
     )
     assert [error["traceback"] for error in shown] == [[expected]]
+
+
+def lesson_09_cells() -> tuple[Path, dict[str, nbformat.NotebookNode]]:
+    """Lesson 09 and the code cells these tests run, by what they do."""
+    lesson = ROOT / "notebooks" / "09_at_scale.ipynb"
+    cells = [c for c in nbformat.read(lesson, as_version=4).cells if c.cell_type == "code"]
+    starting = {
+        "imports": "import time",
+        "replicas": "replicas = Replicas()",
+        "balancer": "lb = balance(replicas",
+        "replacements": "with (start_hey(",
+    }
+    return lesson, {
+        name: next(c for c in cells if c.source.startswith(start)) for name, start in starting.items()
+    }
+
+
+def test_lesson_09s_replacements_run_before_the_balancer_cell_name_it():
+    lesson, cells = lesson_09_cells()
+    with Kernel(env={"JPY_SESSION_NAME": str(lesson)}) as fresh:
+        fresh.run(cells["imports"])
+        fresh.run(cells["replicas"])
+        shown = errors(fresh.run(cells["replacements"]))
+    expected = (
+        "`lb` is not defined yet: run the cell that defines it first"
+        ' (the cell under "One address in front of them").'
+    )
+    assert [error["traceback"] for error in shown] == [[expected]]
+
+
+def test_lesson_09s_replacements_after_new_replicas_name_the_balancer_cell_to_run_again():
+    """The replicas cell run again stops the balancer in front of the old replicas: a cell that
+    uses it says so in one line, instead of a table of 502s from replicas that are gone."""
+    lesson, cells = lesson_09_cells()
+    with Kernel(env={"JPY_SESSION_NAME": str(lesson)}) as fresh:
+        for name in ("imports", "replicas", "balancer", "replicas"):
+            assert errors(fresh.run(cells[name])) == [], name
+        shown = errors(fresh.run(cells["replacements"]))
+        assert text(fresh.run("lb.running(), all(r.running() for r in replicas.values())")) == "(False, True)"
+    assert len(shown) == 1 and len(shown[0]["traceback"]) == 1
+    sentence = shown[0]["traceback"][0]
+    assert sentence.startswith("The balancer (Caddy) at http://127.0.0.1:")
+    assert sentence.endswith(
+        "is stopped: run the cell that starts it again (the one that begins `"
+        + cells["balancer"].source.splitlines()[0]
+        + "`)."
+    )
