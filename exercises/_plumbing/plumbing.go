@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"math"
 	"net"
 	"net/http"
 	"net/url"
@@ -49,7 +50,7 @@ const (
 
 var (
 	EMAIL_PATTERN = regexp.MustCompile(`^[^@ \t\r\n]+@[^@ \t\r\n]+$`)
-	DIGITS        = regexp.MustCompile(`^[0-9]{1,18}$`) // 18: any more could overflow an int64
+	DIGITS        = regexp.MustCompile(`^[0-9]+$`) // ASCII only: strconv.Atoi would take "+5"
 )
 
 // ---- Errors ----
@@ -132,7 +133,7 @@ func (s *MemoryStore) list(afterID, limit int) []User {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	page := []User{} // encodes as [], where a nil slice would encode as null
-	for n := afterID + 1; n <= s.lastID && len(page) < limit; n++ {
+	for n := min(afterID, s.lastID) + 1; n <= s.lastID && len(page) < limit; n++ {
 		if user, ok := s.users[strconv.Itoa(n)]; ok {
 			page = append(page, user)
 		}
@@ -190,7 +191,8 @@ func storeError(err error) error {
 
 // readBody returns the request body; net/http has already checked it against Content-Length.
 func readBody(r *http.Request) ([]byte, error) {
-	if r.ContentLength < 0 { // none, or chunked: refused, as the Python and Node servers do
+	// No Content-Length (chunked bodies too): refused, a choice that keeps the three servers alike.
+	if r.Header.Get("Content-Length") == "" || len(r.TransferEncoding) > 0 {
 		return nil, errorf(411, "Content-Length is required")
 	}
 	if r.ContentLength > MAX_BODY_BYTES {
@@ -379,9 +381,12 @@ func parseCursor(raw string, present bool) (int, error) {
 	if !present {
 		return 0, nil
 	}
-	cursor, err := strconv.Atoi(raw)
-	if !DIGITS.MatchString(raw) || err != nil { // empty included
+	if !DIGITS.MatchString(raw) { // empty included
 		return 0, errorf(400, "cursor is not valid")
+	}
+	cursor, err := strconv.Atoi(raw)
+	if err != nil { // more digits than an int holds: after every id, the empty last page
+		return math.MaxInt, nil
 	}
 	return cursor, nil
 }
