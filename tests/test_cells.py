@@ -55,6 +55,15 @@ def test_running_a_cell_again_removes_its_folder_and_stops_the_servers_using_it(
     assert text(kernel.run(gone)) == "(False, False, True, True)"
 
 
+def test_a_replica_started_by_a_replace_cell_belongs_to_the_cell_that_made_the_replicas(kernel):
+    """Running the replace cell again must not stop the replica its first run started."""
+    kernel.run("from workbook.lessons.replicas import Replicas\nreps = Replicas(('go',))")
+    replace = "reps.replace('go')"
+    assert errors(kernel.run(replace)) == []
+    assert errors(kernel.run(replace)) == []
+    assert text(kernel.run("reps['go'].running()")) == "True"
+
+
 def test_a_name_not_defined_yet_is_one_sentence(kernel):
     shown = errors(kernel.run("no_such_name + 1"))
     assert [error["traceback"] for error in shown] == [

@@ -20,6 +20,7 @@ import json
 import os
 import sys
 from collections.abc import Callable
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -43,6 +44,26 @@ def adopt(thing: object, release: Callable[[], object]) -> None:
 def running_cell() -> str:
     """The first line of the cell running now ('' outside a notebook), to name it in messages."""
     return _current.get("first_line", "")
+
+
+def current_cell() -> dict[str, str]:
+    """Which cell is running now (empty outside a notebook), for `owned_by` later."""
+    return dict(_current)
+
+
+@contextmanager
+def owned_by(cell: dict[str, str]):
+    """What starts inside this block belongs to `cell` (from `current_cell`), not to the cell
+    running now: a replica that replaces another belongs to the cell that made the replicas, so
+    running the cell that replaced it again does not stop it."""
+    saved = dict(_current)
+    _current.clear()
+    _current.update(cell)
+    try:
+        yield
+    finally:
+        _current.clear()
+        _current.update(saved)
 
 
 def _first_line(source: str) -> str:

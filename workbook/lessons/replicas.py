@@ -50,6 +50,7 @@ class Replicas(dict[str, Server]):
         self.store = temporary_folder("users-store")
         self.env = {"USERS_STORE": str(self.store)}
         self._balancers: weakref.WeakSet = weakref.WeakSet()
+        self._cell = cells.current_cell()  # in a notebook, replacements belong to this cell too
         # All at once: each start mostly waits for its process to be ready.
         with ThreadPoolExecutor(len(named) or 1) as pool:
             started = {name: pool.submit(serve, lang, program, env=self.env) for name, lang in named.items()}
@@ -78,7 +79,8 @@ class Replicas(dict[str, Server]):
         for balancer in balancers:
             balancer.take_out(old)  # 1. no new requests; returns once the balancer knows
         status = old.stop(grace=GRACE)  # 2. SIGTERM: it finishes what is in flight, then exits
-        new = serve(language or old.language, old.program, port=old.port, env=self.env)  # 3. ready
+        with cells.owned_by(self._cell):  # 3. a new one, ready
+            new = serve(language or old.language, old.program, port=old.port, env=self.env)
         self[name] = new
         for balancer in balancers:
             balancer.put_back(new)  # 4. in rotation again
