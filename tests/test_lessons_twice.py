@@ -8,9 +8,9 @@ process it starts inherits: what is left of either after the kernel ends was lef
 
 import time
 import uuid
-from pathlib import Path
 
 import nbformat
+import psutil
 import pytest
 from kernel import Kernel, errors, text
 
@@ -21,14 +21,15 @@ pytestmark = pytest.mark.slow
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 
-def tagged_processes(tag: str) -> list[str]:
-    """The command lines of the running processes whose environment carries `tag`."""
+def tagged_processes(name: str, value: str) -> list[str]:
+    """The command lines of the running processes whose environment has `name`=`value` (psutil:
+    the same on Linux and macOS; another user's process, which it may not read, is not ours)."""
     found = []
-    for environ in Path("/proc").glob("[0-9]*/environ"):
+    for process in psutil.process_iter():
         try:
-            if tag.encode() in environ.read_bytes():
-                found.append((environ.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode())
-        except OSError:
+            if process.environ().get(name) == value:
+                found.append(" ".join(process.cmdline()))
+        except psutil.Error:
             continue
     return found
 
@@ -55,7 +56,7 @@ def test_every_cell_runs_twice_and_nothing_is_left_behind(path, tmp_path):
                     shown_text = text(shown)[-1500:]
                     failures.append(f"code cell {number}, {run} run:\n{cell.source}\n--> {shown_text}")
     assert failures == [], "\n\n".join(failures)
-    wait_for(lambda: not tagged_processes(value))
-    assert tagged_processes(value) == [], "left running after the kernel ended"
+    wait_for(lambda: not tagged_processes(name, value))
+    assert tagged_processes(name, value) == [], "left running after the kernel ended"
     wait_for(lambda: not any(scratch.iterdir()))
     assert sorted(p.name for p in scratch.iterdir()) == [], "temporary folders left after the kernel ended"
