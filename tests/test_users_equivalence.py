@@ -135,6 +135,7 @@ SCRIPT = [
     raw(b"GET /users?limit=1 HTTP/1.1\nHost: x\n\n"),  # bare LF line ends
     raw(b"GET /users?limit=1 HTTP/1.1\r\nHost: x\r\nX-Foo: bar\n\r\n"),  # one bare LF
     raw(b"\r\n\r\nGET /users?limit=1 HTTP/1.1\r\nHost: x\r\n\r\n"),  # empty lines first: 200
+    step("GET ", "/users"),  # two spaces in the request line
     step("GET", "/users", {"X-Fold": "a\r\n b"}),  # obs-fold
     step("GET", "/users", {"X-Fold": "a\r\n\tb"}),  # obs-fold with HTAB
     step("POST", "/users", {**JSON, "Content-Length": "2"}, b"{}"),  # send() adds a second one

@@ -683,6 +683,169 @@ function refuse(socket, status, message, headers = {}) {
   socket.end(`${lines.join("")}\r\n${body}`);
 }
 
+// ---- Framing: the rules of RFC 9112 Node's parser bends, checked before it reads a byte ----
+// llhttp takes two spaces where the request line has one (RFC 9112 §3 lets a parser be lenient
+// there; the workbook is not, as Python's strict_http11.py and Go's net/http are not). Node has no
+// option for it and req does not show the request line, so each connection's bytes pass these
+// checks on their way to the parser, as in servers/go/users/framing.go, rule for rule: the others
+// (a bare CR or LF, obs-fold, a repeated Content-Length: 400; empty lines before a request:
+// ignored) llhttp keeps too, and here they are answered in order behind pipelined requests. A
+// request that breaks a rule gets the contract's JSON 400 and the connection ends.
+const CR = 13;
+const LF = 10;
+const framings = new WeakMap(); // socket -> its FramingConn
+
+// One connection's requests, head by head; each body is skipped by its Content-Length, so the
+// next request's start is known.
+class FramingConn {
+  constructor() {
+    this.refusal = null; // [status, message, headers] of the refused request being read
+    this.refused = false; // its answer is written
+    this.pending = 0; // requests handed to handle() and not answered yet (countAnswers)
+    this.last = null; // the last of them
+    this.body = 0; // bytes of body still to pass
+    this.through = false; // pass everything from now on: Node decides, then closes the connection
+    this.startHead();
+  }
+
+  // The request head being read.
+  startHead() {
+    this.started = false; // past the empty lines that may come before its request line
+    this.prev = 0; // the byte before, to tell CRLF from a bare CR or a bare LF
+    this.line = ""; // the line being read, without its CRLF
+    this.lines = 0; // lines of the head before this one
+    this.size = 0; // bytes of the head so far
+    this.length = ""; // its last Content-Length value
+    this.lengths = 0; // its Content-Length lines
+    this.coded = false; // it has a Transfer-Encoding
+  }
+
+  // What of data may reach the parser, in data's own memory: all of it, less the empty lines
+  // before a request line, and less everything from a refusal on (a broken rule, or a request
+  // the parser refused: onClientError).
+  check(data) {
+    let out = 0;
+    for (let i = 0; i < data.length && !this.refusal; ) {
+      if (this.through) {
+        out += data.copy(data, out, i);
+        break;
+      }
+      if (this.body > 0) {
+        const n = Math.min(this.body, data.length - i);
+        out += data.copy(data, out, i, i + n);
+        [i, this.body] = [i + n, this.body - n];
+      } else {
+        if (this.head(data[i])) data[out++] = data[i];
+        i++;
+      }
+    }
+    return data.subarray(0, out);
+  }
+
+  // One byte of a request head, or of the empty lines before it: does it pass? A line is checked
+  // when it ends, so the parser never gets a whole head that breaks a rule.
+  head(b) {
+    const prev = this.prev;
+    this.prev = b;
+    if ((prev === CR && b !== LF) || (b === LF && prev !== CR)) {
+      // RFC 9112 §2.2: a bare CR MUST be refused (or replaced); a bare LF MAY be taken as a line
+      // end: refused too.
+      return this.refuse("request is not valid HTTP");
+    }
+    if (!this.started && (b === CR || b === LF)) {
+      return false; // RFC 9112 §2.2: a server SHOULD ignore empty lines before a request line
+    }
+    this.started = true;
+    if (++this.size > MAX_HEADER_BYTES) {
+      this.through = true; // the parser answers 431 (RFC 6585 §5)
+      return true;
+    }
+    if (b === CR) return true; // its LF comes next
+    if (b !== LF) {
+      this.line += String.fromCharCode(b);
+      return true;
+    }
+    const line = this.line;
+    [this.line, this.lines] = ["", this.lines + 1];
+    if (this.lines === 1 && (line.startsWith(" ") || line.endsWith(" ") || line.includes("  "))) {
+      // RFC 9112 §3: method SP request-target SP HTTP-version, exactly one SP each (the lenient
+      // whitespace §3 allows is not taken; llhttp would take it).
+      return this.refuse("request is not valid HTTP");
+    }
+    if (this.lines === 1) return true;
+    if (line.startsWith(" ") || line.startsWith("\t")) {
+      return this.refuse("request is not valid HTTP"); // RFC 9112 §5.2: obs-fold, refused
+    }
+    if (line !== "") {
+      const colon = line.indexOf(":");
+      const name = (colon < 0 ? line : line.slice(0, colon)).toLowerCase();
+      if (name === "content-length") {
+        [this.length, this.lengths] = [line.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, ""), this.lengths + 1];
+      }
+      this.coded ||= name === "transfer-encoding";
+      return true;
+    }
+    // The empty line: the head ends; the body, if any, comes next.
+    const { coded, length, lengths } = this;
+    this.startHead();
+    if (coded) {
+      // RFC 9112 §6.1: a coding wins over Content-Length; onClientError refuses it (411, 501)
+      // and closes the connection.
+      this.through = true;
+    } else if (lengths > 1 || (lengths === 1 && !/^[0-9]+$/.test(length))) {
+      // RFC 9112 §6.3: repeated, even identical, or not digits.
+      return this.refuse("Content-Length is not valid");
+    } else if (lengths === 1 && length.length > 15) {
+      this.through = true; // past the integers a Number holds exactly: the parser decides
+    } else if (lengths === 1) {
+      this.body = Number(length);
+    }
+    return true;
+  }
+
+  refuse(message) {
+    this.refusal = [400, message, {}];
+    return false;
+  }
+}
+
+// The server's 'connection' listener, after http.Server's own: Node's parser reads the socket
+// through the one 'data' listener that one added; the check goes in between. (Adding a 'data'
+// listener makes Node feed its parser from JavaScript instead of straight from C++.)
+function onConnection(socket) {
+  const parse = socket.listeners("data")[0];
+  socket.removeListener("data", parse);
+  const framing = new FramingConn();
+  framings.set(socket, framing);
+  socket.on("data", (chunk) => {
+    const passed = framing.check(chunk);
+    // socket.parser is gone once Node has handed the socket over (CONNECT) or closed it.
+    if (passed.length > 0 && socket.parser) parse(passed);
+    refuseWhenAnswered(socket, framing);
+  });
+}
+
+// The server's second 'request' listener: counts each connection's requests not yet answered.
+function countAnswers(req, res) {
+  const framing = framings.get(req.socket);
+  [framing.pending, framing.last] = [framing.pending + 1, req];
+  res.on("finish", () => {
+    framing.pending--;
+    refuseWhenAnswered(req.socket, framing);
+  });
+}
+
+// Answers go out in the order of the requests (pipelining, RFC 9112 §9.3.2): a refused request is
+// answered once every request before it is. (The parser hands each request to handle() as soon
+// as its head is in, so all those before a refused one are counted by then.) now: the refusal is
+// about the request being answered itself (its body).
+function refuseWhenAnswered(socket, framing, now = false) {
+  if (framing.refusal && !framing.refused && (now || framing.pending === 0)) {
+    framing.refused = true;
+    refuse(socket, ...framing.refusal);
+  }
+}
+
 // Requests that Node's parser refuses never reach handle(): answer them here, in JSON too, as
 // Python's strict_http11.py answers them.
 function onClientError(err, socket) {
@@ -717,7 +880,10 @@ function onClientError(err, socket) {
   } else if (err.code === "HPE_INVALID_CONTENT_LENGTH" || err.code === "HPE_UNEXPECTED_CONTENT_LENGTH") {
     message = "Content-Length is not valid"; // not digits, or more than one
   }
-  refuse(socket, status, message, headers);
+  const framing = framings.get(socket);
+  framing.refusal ??= [status, message, headers];
+  // A body cut short or badly chunked is the request in flight's own: refused at once.
+  refuseWhenAnswered(socket, framing, framing.last?.complete === false);
 }
 
 // CONNECT (a tunnel through a proxy) never reaches handle(): this server is no proxy, so the
@@ -766,6 +932,8 @@ function main() {
   server.headersTimeout = HEADER_TIMEOUT * 1000;
   server.requestTimeout = REQUEST_TIMEOUT * 1000;
   server.keepAliveTimeout = IDLE_TIMEOUT * 1000;
+  server.on("connection", onConnection);
+  server.on("request", countAnswers);
   server.on("clientError", onClientError);
   server.on("connect", onConnect);
   server.on("checkExpectation", onCheckExpectation);
