@@ -307,7 +307,10 @@ class UsersHandler(BaseHTTPRequestHandler):
             # The unread body is still in the socket, where it would pass for the next request:
             # close the connection after this answer (Node and Go skip such a body for us).
             headers = {**headers, "Connection": "close"}
-        self.send_json(status, headers, body)
+        try:
+            self.send_json(status, headers, body)
+        except ConnectionError:  # the client went away: nobody left to answer
+            self.close_connection = True
         self.server.track(self.connection, busy=False)
 
     def respond(self) -> Response:
@@ -362,32 +365,40 @@ class DrainingServer(ThreadingHTTPServer):
         super().__init__((HOST, port), UsersHandler)
         self.handlers = handlers  # (collection, item)
         self.lock = threading.Lock()
-        self.busy: dict[socket.socket, bool] = {}  # every open connection: is a request under way?
+        self.connections: dict[socket.socket, bool] = {}  # every open one: is a request under way?
         self.draining = False
 
     def track(self, connection: socket.socket, busy: bool) -> None:
         with self.lock:
-            self.busy[connection] = busy
+            self.connections[connection] = busy
 
     def forget(self, connection: socket.socket) -> None:
         with self.lock:
-            self.busy.pop(connection, None)
+            self.connections.pop(connection, None)
 
     def drain(self) -> None:
+        """Stop as Go's http.Server.Shutdown does, waiting DRAIN_TIMEOUT at most."""
         self.socket.close()  # new connections are refused: a balancer tries another replica
+        with self.lock:
+            self.draining = True  # from now on every answer closes its connection
         deadline = time.monotonic() + DRAIN_TIMEOUT
         while time.monotonic() < deadline:
             with self.lock:
-                self.draining = True
-                if not self.busy:
+                if not self.connections:
                     return
-                for connection, busy in self.busy.items():
+                for connection, busy in self.connections.items():
                     if not busy:  # waiting for a request: end its wait with end-of-file
-                        try:
-                            connection.shutdown(socket.SHUT_RD)
-                        except OSError:
-                            pass  # already closed by its thread
+                        # A request sent at this very moment is lost; the client may retry it
+                        # (RFC 9112 §9.5), as it must whenever a server closes an idle connection.
+                        shut(connection)
             time.sleep(0.02)
+
+
+def shut(connection: socket.socket) -> None:
+    try:
+        connection.shutdown(socket.SHUT_RD)
+    except OSError:
+        pass  # already closed by its thread
 
 
 def stop(signum: int, frame: Any) -> None:
