@@ -153,3 +153,16 @@ def test_a_balancer_in_front_of_plain_servers_has_no_rotation_unless_asked():
             assert requests.get(rotating.url, timeout=5).status_code == 503  # no upstream in rotation
             rotating.put_back(a)
             assert requests.get(rotating.url, timeout=5).status_code == 200
+
+
+def test_replace_skips_a_balancer_started_without_a_rotation():
+    from workbook.lessons.replicas import Replicas
+
+    replicas = Replicas(languages=("go",))
+    try:
+        with balance(replicas, rotation=False) as lb:
+            assert lb.rotation is None
+            assert replicas.replace("go") == 0  # SIGTERM at once: nothing to take it out of
+    finally:
+        replicas.stop()
+        replicas.store.remove()

@@ -75,7 +75,7 @@ class Replicas(dict[str, Server]):
         """Replace replica `name` with a new one in `language` (the same by default), on the same
         port and store, as a process manager does; return the old one's exit status."""
         old = self[name]
-        balancers = [balancer for balancer in list(self._balancers) if balancer.running()]
+        balancers = [b for b in list(self._balancers) if b.running() and b.rotation is not None]
         for balancer in balancers:
             balancer.take_out(old)  # 1. no new requests; returns once the balancer knows
         status = old.stop(grace=GRACE)  # 2. SIGTERM: it finishes what is in flight, then exits
