@@ -364,34 +364,33 @@ class DrainingServer(ThreadingHTTPServer):
     def __init__(self, port: int, handlers: tuple[Handlers, Handlers]) -> None:
         super().__init__((HOST, port), UsersHandler)
         self.handlers = handlers  # (collection, item)
-        self.lock = threading.Lock()
+        self.changed = threading.Condition()  # notified when a connection opens, closes or idles
         self.connections: dict[socket.socket, bool] = {}  # every open one: is a request under way?
         self.draining = False
 
     def track(self, connection: socket.socket, busy: bool) -> None:
-        with self.lock:
+        with self.changed:
             self.connections[connection] = busy
+            self.changed.notify_all()
 
     def forget(self, connection: socket.socket) -> None:
-        with self.lock:
+        with self.changed:
             self.connections.pop(connection, None)
+            self.changed.notify_all()
 
     def drain(self) -> None:
         """Stop as Go's http.Server.Shutdown does, waiting DRAIN_TIMEOUT at most."""
         self.socket.close()  # new connections are refused: a balancer tries another replica
-        with self.lock:
-            self.draining = True  # from now on every answer closes its connection
         deadline = time.monotonic() + DRAIN_TIMEOUT
-        while time.monotonic() < deadline:
-            with self.lock:
-                if not self.connections:
-                    return
+        with self.changed:
+            self.draining = True  # from now on every answer closes its connection
+            while self.connections and (left := deadline - time.monotonic()) > 0:
                 for connection, busy in self.connections.items():
                     if not busy:  # waiting for a request: end its wait with end-of-file
                         # A request sent at this very moment is lost; the client may retry it
                         # (RFC 9112 §9.5), as it must whenever a server closes an idle connection.
                         shut(connection)
-            time.sleep(0.02)
+                self.changed.wait(left)
 
 
 def shut(connection: socket.socket) -> None:
