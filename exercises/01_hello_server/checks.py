@@ -1,5 +1,10 @@
 """Checks of exercise 01: a hello server that follows the launch contract (servers/README.md)."""
 
+import os
+import signal
+import socket
+import time
+
 from workbook.grading import Context, check_that, expect
 from workbook.launcher import free_port
 
@@ -60,3 +65,29 @@ def clean_exit(ctx: Context) -> None:
     expect(status == 0, "exit status 0 after SIGTERM",
            got=f"exit status {status}: {meaning.get(status, 'see its output')}\n"
                f"it printed:\n{server.output() or '(nothing)'}")
+
+
+@check_that("on SIGTERM, answers the request in flight before it exits", hint=5)
+def drains_in_flight(ctx: Context) -> None:
+    server = ctx.start()
+    with socket.create_connection(("127.0.0.1", server.port), timeout=3) as sock:
+        # A POST whose body is still arriving: the request is in flight when SIGTERM comes.
+        sock.sendall(b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\n"
+                     b"Content-Length: 6\r\n\r\nHel")
+        time.sleep(0.2)
+        os.kill(server.pid, signal.SIGTERM)
+        time.sleep(0.2)
+        answer = b""
+        try:
+            sock.sendall(b"lo\n")
+            while b"\r\n\r\n" not in answer and (chunk := sock.recv(4096)):
+                answer += chunk
+        except OSError:
+            pass
+    status = server.stop()
+    expect(answer.startswith(b"HTTP/1."),
+           "an answer to the POST whose body was still arriving when SIGTERM came, then exit status 0",
+           got=f"{'no answer: the connection closed' if not answer else answer[:40]!r} (exit status "
+               f"{status}). Go: Serve returns the moment Shutdown begins; main must wait for Shutdown "
+               "to return, or the process exits with requests in flight")
+    expect(status == 0, "exit status 0 after SIGTERM", got=f"exit status {status}")

@@ -139,7 +139,11 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// Serve returns as soon as Shutdown begins: main waits until Shutdown is done, or the
+	// process would exit with requests still in flight.
+	drained := make(chan struct{})
 	go func() {
+		defer close(drained)
 		<-ctx.Done()
 		// Let requests in flight finish, but for 5 s at most.
 		deadline, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -150,4 +154,5 @@ func main() {
 	if err := server.Serve(listener); err != http.ErrServerClosed {
 		log.Fatal(err)
 	}
+	<-drained
 }

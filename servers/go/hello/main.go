@@ -48,11 +48,16 @@ func main() {
 	// Exactly one readiness line: a launcher waits for it and reads the real port from it.
 	fmt.Printf("listening on http://%s\n", listener.Addr())
 	server := &http.Server{Handler: mux}
+	// Serve returns as soon as Shutdown begins: main waits until Shutdown is done, or the
+	// process would exit with requests still in flight.
+	drained := make(chan struct{})
 	go func() {
+		defer close(drained)
 		<-ctx.Done()
 		server.Shutdown(context.Background())
 	}()
 	if err := server.Serve(listener); err != http.ErrServerClosed {
 		log.Fatal(err)
 	}
+	<-drained
 }

@@ -112,11 +112,14 @@ func main() {
 	// BEGIN SOLUTION
 	// 5. Process managers stop a server with SIGTERM. Go's default is to die by the signal;
 	// NotifyContext turns it into a cancelled context, and Shutdown makes Serve return
-	// ErrServerClosed, so main returns and the exit status is 0.
+	// ErrServerClosed at once: main waits until Shutdown is done (drained), or the process would
+	// exit with requests still in flight; then main returns and the exit status is 0.
 	// Set up before the readiness line: a launcher may send SIGTERM the moment it reads it.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	drained := make(chan struct{})
 	go func() {
+		defer close(drained)
 		<-ctx.Done()
 		// Let requests in flight finish, but for 5 s at most.
 		deadline, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -132,4 +135,7 @@ func main() {
 	if err := server.Serve(listener); err != http.ErrServerClosed {
 		log.Fatal(err)
 	}
+	// BEGIN SOLUTION
+	<-drained
+	// END SOLUTION
 }
