@@ -22,6 +22,7 @@ import pytest
 import requests
 
 from workbook import raw_request
+from workbook.unique import unique_email
 
 OK = 200
 # An outcome is a status for all three servers, or a dict with a status per language where a
@@ -353,3 +354,38 @@ def test_a_refused_request_behind_a_good_one_is_answered_after_it(users_server, 
     assert received.startswith(b"HTTP/1.1 200 "), received
     assert b"HTTP/1.1 400 " in received, received
     assert received.endswith(b'{"error":"request is not valid HTTP"}\n'), received
+
+
+def read_head(sock: socket.socket) -> bytes:
+    """Read one response head (up to its blank line) from sock."""
+    head = b""
+    while b"\r\n\r\n" not in head and (chunk := sock.recv(1)):
+        head += chunk
+    return head
+
+
+@pytest.mark.parametrize("version", ["HTTP/1.1", "HTTP/1.0"])
+def test_expect_100_continue_gets_a_100_before_the_body_is_sent_but_never_to_http_1_0(users_server, version):
+    """RFC 9110 §10.1.1: a client may wait for 100 (Continue) before it sends a body; the server
+    sends it, then reads the body and answers 201. RFC 9110 §15.2: never a 1xx to an HTTP/1.0
+    client, so an HTTP/1.0 client that asks gets only the final answer."""
+    body = json.dumps({"email": unique_email("expect"), "name": "Ada"}).encode()
+    head = (
+        f"POST /users {version}\r\nHost: x\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\nExpect: 100-continue\r\n\r\n"
+    ).encode()
+    parts = urlsplit(users_server.url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=5) as sock:
+        sock.sendall(head)
+        if version == "HTTP/1.1":
+            assert read_head(sock) == b"HTTP/1.1 100 Continue\r\n\r\n"
+        else:
+            sock.settimeout(0.5)
+            with pytest.raises(TimeoutError):
+                sock.recv(1)  # nothing before the body: the server waits for it
+            sock.settimeout(5)
+        sock.sendall(body)
+        final = read_head(sock)
+    assert final.split(b" ", 2)[1] == b"201", final
+    if version == "HTTP/1.1":  # Go answers HTTP/1.0 in HTTP/1.0 (servers/README.md, RFC 9110 §6.2)
+        assert final.startswith(b"HTTP/1.1 201 "), final
