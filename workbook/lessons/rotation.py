@@ -8,10 +8,11 @@
 Caddy asks every CHECK_INTERVAL, for each upstream, `GET /in-rotation` here, naming the upstream in
 an `X-Target-Upstream` header: `200` keeps it in rotation, `503` takes it out (an *active health
 check*, pointed at this endpoint instead of at the upstream itself). A process manager replacing a
-replica does this first, as Kubernetes removes a terminating pod from its Service's endpoints
-before the pod gets SIGTERM. A change of Caddy's configuration would do it too, but a reload
-closes the idle keep-alive connections of every client, and a POST that meets one in that instant
-is lost (RFC 9112, section 9.5); this changes nothing but the answer to the next check.
+replica does this first, as Kubernetes removes a terminating pod from its Service's endpoints (a
+`preStop` pause makes that come before SIGTERM). A change of Caddy's configuration through its admin
+API would do it too, but a reload closes the idle keep-alive connections of every client, and a
+POST that meets one in that instant is lost (RFC 9112, section 9.5): measured with four clients
+posting through Caddy, 40 reloads lost 14 POSTs. This changes nothing but the answer to a check.
 
 The endpoint is a thread of this process; it stops with the balancer that uses it, or with this
 process.
