@@ -76,6 +76,8 @@ def patch_one_field(ctx: Context) -> None:
     email = ctx.email()
     ex = patch(ctx, user["id"], {"email": email})
     expect_user(ex, {**renamed, "email": email}, ": the email replaced, the name left as it was")
+    get = ctx.request("GET", f"/users/{user['id']}")
+    expect_user(get, {**renamed, "email": email}, " (GET after the PATCH of the email)", ex)
 
 
 @check_that("PATCH {} changes nothing and answers 200 with the user", hint=3)
@@ -115,14 +117,61 @@ def patch_content_type(ctx: Context) -> None:
     # "invalid JSON", it is not JSON at all.
     ex = patch(ctx, user["id"], "name=Ada", {"Content-Type": "application/x-www-form-urlencoded"})
     expect_error(ex, 415, message)
+    expect_error(patch(ctx, user["id"], {"name": "Ada"}, {}), 415, message)  # no Content-Type at all
+    name = another_name(ctx, user)
+    value = "Application/Merge-Patch+JSON; charset=utf-8"
+    expect_user(patch(ctx, user["id"], {"name": name}, {"Content-Type": value}), {**user, "name": name},
+                f" (Content-Type: {value}: parameters and case do not change the media type)")
+    # servers/README.md's order: the media type (415) before the user is looked up (404).
+    ex = patch(ctx, "999999", "name=Ada", {"Content-Type": "text/plain"})
+    expect(ex.response.status_code == 415,
+           "PATCH text/plain of no user: status 415, the Content-Type is checked before the user "
+           "is looked up (the order of servers/README.md)", ex)
 
 
-@check_that("PATCH of no user answers 404", hint=2)
+@check_that("PATCH of no user answers 404, whatever its body", hint=2)
 def patch_missing(ctx: Context) -> None:
     expect_error(patch(ctx, "999999", {"name": "Nobody"}), 404, "user not found")
+    # servers/README.md's order: the user is looked up (404) before the body is read (400): a
+    # client that sent a bad patch to no user must learn first that there is no user.
+    for body in ({"name": ""}, "{not json"):
+        ex = patch(ctx, "999999", body)
+        expect(ex.response.status_code == 404,
+               f"PATCH {body if isinstance(body, str) else json.dumps(body)} of no user: status 404, the "
+               "user is looked up before the body is checked (the order of servers/README.md)", ex)
 
 
-@check_that("DELETE answers 204 and no body; then GET and DELETE answer 404", hint=6)
+@check_that("PATCH to an email another user has answers 409; a user's own email is not a conflict",
+            hint=7)
+def patch_email_conflict(ctx: Context) -> None:
+    user, _ = create(ctx)
+    other, _ = create(ctx)
+    ex = patch(ctx, user["id"], {"email": other["email"]})
+    expect(ex.response.status_code == 409,
+           f"status 409: {other['email']} is the email of user {other['id']}, and two users never "
+           "share one", ex)
+    expect_error(ex, 409, "email is already in use")
+    expect_user(ctx.request("GET", f"/users/{user['id']}"), user, ": a refused PATCH changes nothing", ex)
+    # A client may send the whole user back: its own email is no conflict, in any case of A-Z.
+    for email in (user["email"], user["email"].upper()):
+        ex = patch(ctx, user["id"], {"email": email})
+        expect_user(ex, {**user, "email": email}, f": {email} is this user's own email (two emails "
+                    "are the same once A-Z are lower-cased), no conflict")
+    # After a change of email, the old one is free and the new one taken, as the store sees it.
+    new = ctx.email()
+    patched = patch(ctx, user["id"], {"email": new})
+    expect_user(patched, {**user, "email": new}, ": the email replaced")
+    body = json.dumps({"email": user["email"], "name": user["name"]})
+    ex = ctx.request("POST", "/users", data=body, headers=JSON)
+    expect(ex.response.status_code == 201, f"POST /users with {user['email']}, the email user "
+           f"{user['id']} gave up: status 201, the old email is free again (PATCH it through "
+           "store.update, which keeps the store's email index)", patched, ex)
+    body = json.dumps({"email": new, "name": user["name"]})
+    expect_error(ctx.request("POST", "/users", data=body, headers=JSON), 409, "email is already in use",
+                 patched)
+
+
+@check_that("DELETE answers 204 and no body; then GET, PATCH and DELETE answer 404", hint=6)
 def delete_user(ctx: Context) -> None:
     user, _ = create(ctx)
     other, _ = create(ctx)
@@ -136,4 +185,5 @@ def delete_user(ctx: Context) -> None:
            "no Content-Length: a 204 has no body to measure (RFC 9110 §8.6)", ex)
     expect_error(ctx.request("GET", path), 404, "user not found", ex)
     expect_error(ctx.request("DELETE", path), 404, "user not found", ex)
+    expect_error(patch(ctx, user["id"], {"name": "Nobody"}), 404, "user not found", ex)
     expect_user(ctx.request("GET", f"/users/{other['id']}"), other, ": the other users are still there", ex)
