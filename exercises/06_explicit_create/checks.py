@@ -17,6 +17,12 @@ def expect_refused(ctx: Context, cases: list[tuple[object, str]], status: int = 
         expect_error(post(ctx, body), status, message)
 
 
+def mixed_case(email: str) -> str:
+    """The email with some ASCII letters upper-cased (Ada7.123@Example.COM): still unique in the run."""
+    local, _, domain = email.partition("@")
+    return f"{local.capitalize()}@{domain.capitalize().replace('.com', '.COM')}"
+
+
 @check_that("a valid POST /users answers 201 Created", hint=1)
 def created(ctx: Context) -> None:
     ex = post(ctx, {"email": ctx.email(), "name": ctx.name()})
@@ -29,7 +35,8 @@ def location(ctx: Context) -> None:
     ex = post(ctx, {"email": email, "name": ctx.name()})
     location = ex.response.headers.get("Location", "")
     expect(location.startswith("/users/") and len(location) > len("/users/"),
-           "a header Location: /users/{id}, where the new user now lives", ex)
+           "a header Location: /users/{id}, where the new user now lives: the path, as the contract "
+           "writes it, not an absolute URL", ex)
     get = ctx.request("GET", location)
     body = json_body(get, f"GET {location} answers the user as JSON")
     expect(get.response.status_code == 200 and isinstance(body, dict) and body.get("email") == email,
@@ -38,7 +45,7 @@ def location(ctx: Context) -> None:
 
 @check_that("the body of the 201 is the created user: its id, email and name", hint=2)
 def body_is_user(ctx: Context) -> None:
-    email, name = ctx.email(), ctx.name()
+    email, name = mixed_case(ctx.email()), ctx.name()  # stored and answered as it was sent
     ex = post(ctx, {"email": email, "name": name})
     body = json_body(ex, "the created user as JSON")
     wanted = f'{{"id": "<its id>", "email": "{email}", "name": "{name}"}}'
@@ -57,6 +64,16 @@ def content_type(ctx: Context) -> None:
     for headers in wrong:
         ex = post(ctx, body, headers)
         expect_error(ex, 415, "Content-Type must be application/json")
+    # The media type is checked before the body is read as JSON: a form is not "invalid JSON",
+    # it is not JSON at all.
+    ex = post(ctx, "email=ada%40example.com&name=Ada", {"Content-Type": "application/x-www-form-urlencoded"})
+    expect(ex.response.status_code == 415, "a form post: status 415, the Content-Type is checked before "
+           "the body is parsed (a form is not invalid JSON, it is another format)", ex)
+    expect_error(ex, 415, "Content-Type must be application/json")
+    # Another media type that merely starts like application/json (JSON Patch, RFC 6902).
+    ex = post(ctx, body, {"Content-Type": "application/json-patch+json"})
+    expect(ex.response.status_code == 415, "Content-Type: application/json-patch+json -> status 415: "
+           "the media type (before any ;) is compared whole, not by its first letters", ex)
     for value in ("application/json; charset=utf-8", "Application/JSON"):
         ex = post(ctx, {"email": ctx.email(), "name": ctx.name()}, {"Content-Type": value})
         expect(ex.response.status_code == 201,
@@ -90,9 +107,15 @@ def out_of_bounds(ctx: Context) -> None:
     )
     expect_refused(ctx, [({"email": "ada.example.com", "name": "Ada"}, shape),
                          ({"email": "ada@exa mple.com", "name": "Ada"}, shape),
+                         ({"email": "ada@example.com\n", "name": "Ada"}, shape),
                          ({"email": "a" * 243 + "@example.com", "name": "Ada"}, email_length),
                          ({"email": ctx.email(), "name": ""}, name_length),
                          ({"email": ctx.email(), "name": "A" * 101}, name_length)])
+    local, _, domain = ctx.email().partition("@")
+    email = local.ljust(254 - len(domain) - 1, "a") + "@" + domain
+    ex = post(ctx, {"email": email, "name": ctx.name()})
+    expect(ex.response.status_code == 201, "an email of 254 characters -> status 201: at most 254 is allowed",
+           ex)
     name = "é" * 100  # 100 characters, 200 bytes in UTF-8: the limit counts characters
     ex = post(ctx, {"email": ctx.email(), "name": name})
     wanted = "a name of 100 characters (é, 2 bytes each) -> status 201: lengths count characters, not bytes"
@@ -118,8 +141,45 @@ def duplicate_email(ctx: Context) -> None:
     expect(first.response.status_code == 201, "the first POST: status 201", first)
     second = post(ctx, {"email": email, "name": "Another Ada"})
     expect_error(second, 409, "email is already in use", first)
-    location = first.response.headers.get("Location", "")
-    get = ctx.request("GET", location)
-    body = json_body(get, f"GET {location} answers the first user")
+    user = json_body(first, "the first POST answers the user as JSON")
+    path = f"/users/{user.get('id') if isinstance(user, dict) else ''}"  # Location has a check of its own
+    get = ctx.request("GET", path)
+    body = json_body(get, f"GET {path} answers the first user")
     expect(isinstance(body, dict) and body.get("name") == name,
            "the first user keeps its name: a refused POST changes nothing", first, second, get)
+
+
+@check_that("emails that differ only in the case of A-Z are one email (409); other letters are not",
+            hint=8)
+def same_email(ctx: Context) -> None:
+    email = ctx.email()
+    first = post(ctx, {"email": email, "name": ctx.name()})
+    expect(first.response.status_code == 201, "the first POST: status 201", first)
+    second = post(ctx, {"email": email.upper(), "name": ctx.name()})
+    expect(second.response.status_code == 409, f"status 409: {email.upper()} is {email} (servers/README.md: "
+           "two emails are the same once ASCII A-Z are lower-cased)", first, second)
+    # Only A-Z: lower() / toLowerCase() would also take É for é, which the contract keeps apart.
+    local = email.partition("@")[0]
+    accented = post(ctx, {"email": f"É{local}@example.com", "name": ctx.name()})
+    expect(accented.response.status_code == 201, f"POST É{local}@example.com: status 201", accented)
+    other = post(ctx, {"email": f"é{local}@example.com", "name": ctx.name()})
+    expect(other.response.status_code == 201, f"é{local}@example.com after É{local}@example.com: status 201, "
+           "another email (only ASCII A-Z are compared without case: É is not é)", accented, other)
+
+
+@check_that("uniqueness is checked last: a body with a bad field is 400 even if its email is taken, "
+            "and takes no email", hint=8)
+def conflict_last(ctx: Context) -> None:
+    email = ctx.email()
+    first = post(ctx, {"email": email, "name": ctx.name()})
+    expect(first.response.status_code == 201, "the first POST: status 201", first)
+    ex = post(ctx, {"email": email, "name": ""})
+    expect(ex.response.status_code == 400, "status 400 name must be 1 to 100 characters: the body is "
+           "checked before the other users (409), the order of servers/README.md", first, ex)
+    fresh = ctx.email()
+    refused = post(ctx, {"email": fresh, "name": ""})
+    expect_error(refused, 400, "name must be 1 to 100 characters")
+    ex = post(ctx, {"email": fresh, "name": ctx.name()})
+    expect(ex.response.status_code == 201, f"status 201: the refused POST before created no user, so "
+           f"{fresh} is still free", refused, ex)
+
