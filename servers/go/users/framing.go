@@ -1,11 +1,13 @@
-// Framing: the rules of RFC 9112 that net/http bends before any handler could see them. It takes a
-// bare LF as a line end, replaces an obs-fold by a space, merges repeated identical Content-Length
-// lines and answers 400 to an empty line before a request line; the RFC allows the first three
-// (MAY), the workbook refuses them, as Python's strict_http11.py and Node's users.js do, because
-// two programs on a request's way that read its framing differently can be made to disagree on
-// where it ends (request smuggling). So each connection's bytes pass these checks first, and
-// reach net/http unchanged, less the empty lines before a request; a request that breaks a rule
-// gets the contract's JSON 400 and the connection ends. Everything else stays net/http's.
+// Framing: RFC 9112's rules for a request head, checked on each connection's bytes before net/http
+// reads them. net/http bends some of them (it takes a bare LF as a line end, replaces an obs-fold
+// by a space, merges repeated identical Content-Length lines and answers 400 to an empty line
+// before a request line; the RFC allows the first three, MAY), which the workbook refuses, as
+// Python's strict_http11.py and Node's users.js do, because two programs on a request's way that
+// read its framing differently can be made to disagree on where it ends (request smuggling). It
+// refuses the others itself, but in plain text, without Cache-Control, before any handler runs.
+// So every rule is checked here, and a request that breaks one gets the contract's JSON answer
+// (servers/README.md, "HTTP/1.1 framing") and the connection ends; the bytes of the others reach
+// net/http unchanged, less the empty lines before a request, and it never has to refuse one.
 package main
 
 import (
@@ -14,6 +16,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"strings"
 	"sync/atomic"
 )
 
@@ -35,22 +38,34 @@ type framingConn struct {
 	net.Conn
 	buffer   [4096]byte   // one read from the client: net/http reads as much at once
 	ready    []byte       // checked bytes net/http has not read yet
-	refusal  string       // why the request being read is refused ("" while none is)
-	refused  bool         // its 400 is written
+	status   int          // the answer to the request being read, if refused (0 while it is not)
+	refusal  string       // its message
+	refused  bool         // its answer is written
 	requests int64        // request heads passed to net/http
 	answered atomic.Int64 // requests net/http answered and kept the connection open after
-	// the request head being read
-	started bool   // past the empty lines that may come before its request line
-	prev    byte   // the byte before, to tell CRLF from a bare CR or a bare LF
-	line    []byte // the line being read, without its CRLF
-	lines   int    // lines of the head before this one
-	size    int    // bytes of the head so far
-	length  []byte // its last Content-Length value
-	lengths int    // its Content-Length lines
-	coded   bool   // it has a Transfer-Encoding
+	req      requestHead  // the request head being read
 	// after a head
 	body    int64 // bytes of body still to pass
 	through bool  // pass everything from now on: net/http decides, then closes the connection
+}
+
+// requestHead is what a request head has shown so far, line by line.
+type requestHead struct {
+	started bool   // past the empty lines that may come before its request line
+	prev    byte   // the byte before, to tell CRLF from a bare CR or a bare LF
+	line    []byte // the line being read, without its CRLF
+	lines   int    // lines before this one
+	size    int    // bytes so far
+	http11  bool   // its version is HTTP/1.1, which must send a Host
+	target  int    // bytes of its request-target
+	hosts   int    // its Host lines
+	badHost bool   // a Host with a byte no host has
+	expects int    // its Expect lines
+	proceed bool   // the last of them is 100-continue
+	codings int    // its Transfer-Encoding lines
+	coding  []byte // their values, joined by ", "
+	lengths int    // its Content-Length lines
+	length  []byte // the last one's value
 }
 
 // countAnswers is the server's ConnState hook: net/http moves a connection to StateIdle after
@@ -63,7 +78,7 @@ func countAnswers(conn net.Conn, state http.ConnState) {
 
 func (c *framingConn) Read(p []byte) (int, error) {
 	for len(c.ready) == 0 {
-		if c.refusal != "" {
+		if c.status != 0 {
 			return 0, c.refuse()
 		}
 		n, err := c.Conn.Read(c.buffer[:])
@@ -87,11 +102,11 @@ func (c *framingConn) CloseWrite() error {
 }
 
 // check returns what of data may reach net/http, in data's own memory: all of it, less the
-// empty lines before a request line, and less everything from a broken rule on (then c.refusal
-// says why). A body passes whole, unread.
+// empty lines before a request line, and less everything from a broken rule on (then c.status
+// says how it is answered). A body passes whole, unread.
 func (c *framingConn) check(data []byte) []byte {
 	out := data[:0]
-	for len(data) > 0 && c.refusal == "" {
+	for len(data) > 0 && c.status == 0 {
 		switch {
 		case c.through:
 			return append(out, data...)
@@ -111,68 +126,145 @@ func (c *framingConn) check(data []byte) []byte {
 // head takes one byte of a request head, or of the empty lines before it, and says whether it
 // passes. A line is checked when it ends, so net/http never gets a whole head that breaks a rule.
 func (c *framingConn) head(b byte) bool {
-	prev := c.prev
-	c.prev = b
+	r := &c.req
+	prev := r.prev
+	r.prev = b
 	switch {
 	case prev == '\r' && b != '\n', b == '\n' && prev != '\r':
 		// RFC 9112 §2.2: a bare CR MUST be refused (or replaced); a bare LF MAY be taken as a
 		// line end: refused too.
 		return c.refuse400("request is not valid HTTP")
-	case !c.started && (b == '\r' || b == '\n'):
+	case !r.started && (b == '\r' || b == '\n'):
 		return false // RFC 9112 §2.2: a server SHOULD ignore empty lines before a request line
 	}
-	c.started = true
-	if c.size++; c.size > MAX_HEADER_BYTES {
-		c.through = true // net/http answers 431 (RFC 6585 §5)
-		return true
+	r.started = true
+	if r.size++; r.size > MAX_HEADER_BYTES {
+		return c.refuseWith(431, "request headers are too large") // RFC 6585 §5
 	}
 	if b == '\r' {
 		return true // its LF comes next
 	}
 	if b != '\n' {
-		c.line = append(c.line, b)
+		r.line = append(r.line, b)
 		return true
 	}
-	line := c.line
-	c.line, c.lines = c.line[:0], c.lines+1
+	line := r.line
+	r.line, r.lines = r.line[:0], r.lines+1
 	switch {
-	case c.lines == 1 && (line[0] == ' ' || line[len(line)-1] == ' ' || bytes.Contains(line, []byte("  "))):
-		// RFC 9112 §3: method SP request-target SP HTTP-version, exactly one SP each (the
-		// lenient whitespace §3 allows is not taken; Node's parser would take it).
-		return c.refuse400("request is not valid HTTP")
-	case c.lines == 1:
-		return true
-	case len(line) > 0 && (line[0] == ' ' || line[0] == '\t'):
-		// RFC 9112 §5.2: obs-fold, refused (or replaced by a space, as net/http would).
-		return c.refuse400("request is not valid HTTP")
+	case r.lines == 1:
+		return c.requestLine(line)
 	case len(line) > 0:
-		name, value, _ := bytes.Cut(line, []byte(":"))
-		if bytes.EqualFold(name, []byte("Content-Length")) {
-			c.length, c.lengths = append(c.length[:0], bytes.Trim(value, " \t")...), c.lengths+1
-		}
-		c.coded = c.coded || bytes.EqualFold(name, []byte("Transfer-Encoding"))
-		return true
+		return c.fieldLine(line)
 	}
-	// The empty line: the head ends; the body, if any, comes next.
-	coded, length, lengths := c.coded, c.length, c.lengths
-	c.started, c.prev, c.lines, c.size, c.lengths, c.coded = false, 0, 0, 0, 0, false
+	return c.endHead()
+}
+
+// requestLine checks a request line (RFC 9112 §3): method SP request-target SP HTTP-version,
+// exactly one SP each (the lenient whitespace §3 allows is not taken; Node's parser would take
+// it), the method a token, the target visible ASCII (§3.2), the version HTTP/DIGIT.DIGIT (§2.3).
+func (c *framingConn) requestLine(line []byte) bool {
+	method, rest, _ := bytes.Cut(line, []byte(" "))
+	target, version, _ := bytes.Cut(rest, []byte(" "))
+	if !allIn(&tokenBytes, method) || !allIn(&targetBytes, target) || len(version) != 8 ||
+		string(version[:5]) != "HTTP/" || !isDigits(version[5:6]) || version[6] != '.' || !isDigits(version[7:]) {
+		return c.refuse400("request is not valid HTTP")
+	}
+	if v := string(version); v != "HTTP/1.1" && v != "HTTP/1.0" {
+		return c.refuseWith(505, "HTTP version is not supported") // RFC 9110 §15.6.6
+	}
+	c.req.http11, c.req.target = string(version) == "HTTP/1.1", len(target)
+	return true
+}
+
+// fieldLine checks a field line (RFC 9112 §5) and notes what the end of the head checks.
+func (c *framingConn) fieldLine(line []byte) bool {
+	r := &c.req
+	if r.lines-1 > MAX_HEADERS {
+		return c.refuseWith(431, "request headers are too large") // RFC 6585 §5
+	}
+	// RFC 9112 §5.1: a field name is a token (RFC 9110 §5.1), with no whitespace before its colon;
+	// so an obs-fold, a line that starts with a space or a tab, is refused too (§5.2 allows that,
+	// or replacing it by a space, as net/http would).
+	name, value, colon := bytes.Cut(line, []byte(":"))
+	if !colon || !allIn(&tokenBytes, name) {
+		return c.refuse400("request is not valid HTTP")
+	}
+	value = bytes.Trim(value, " \t")
+	for _, b := range value {
+		if (b < ' ' && b != '\t') || b == 0x7f { // RFC 9110 §5.5: no control character but HTAB
+			return c.refuse400("request is not valid HTTP")
+		}
+	}
 	switch {
-	case coded:
-		// RFC 9112 §6.1: a coding wins over Content-Length; the handler refuses it (411, 501)
-		// and closes the connection.
-		c.through = true
-	case lengths > 1 || (lengths == 1 && !isDigits(length)):
+	case bytes.EqualFold(name, []byte("Host")):
+		r.hosts, r.badHost = r.hosts+1, r.badHost || (len(value) > 0 && !allIn(&hostBytes, value))
+	case bytes.EqualFold(name, []byte("Content-Length")):
+		r.length, r.lengths = append(r.length[:0], value...), r.lengths+1
+	case bytes.EqualFold(name, []byte("Transfer-Encoding")):
+		if r.codings++; r.codings > 1 {
+			r.coding = append(r.coding, ", "...)
+		}
+		r.coding = append(r.coding, value...)
+	case bytes.EqualFold(name, []byte("Expect")):
+		r.expects, r.proceed = r.expects+1, bytes.EqualFold(value, []byte("100-continue"))
+	}
+	return true
+}
+
+// endHead checks the head as a whole, in the order Python's strict_http11.py does, and decides
+// how much body follows it.
+func (c *framingConn) endHead() bool {
+	r := c.req
+	c.req = requestHead{line: r.line[:0], coding: r.coding[:0], length: r.length[:0]}
+	switch {
+	case r.target > MAX_TARGET_BYTES:
+		return c.refuseWith(414, "request target is too long") // RFC 9110 §15.5.15
+	case r.hosts > 1 || (r.hosts == 0 && r.http11) || r.badHost:
+		// RFC 9112 §3.2: exactly one Host in HTTP/1.1, at most one in HTTP/1.0, and a valid one.
+		return c.refuse400("request is not valid HTTP")
+	case r.codings > 0 && !bytes.EqualFold(r.coding, []byte("chunked")):
+		// RFC 9112 §6.1: a coding wins over Content-Length; only chunked is implemented.
+		return c.refuseWith(501, "Transfer-Encoding must be chunked")
+	case r.codings == 0 && (r.lengths > 1 || (r.lengths == 1 && !isDigits(r.length))):
 		// RFC 9112 §6.3: repeated, even identical (net/http would merge them), or not digits.
 		return c.refuse400("Content-Length is not valid")
-	case lengths == 1 && len(length) > 18:
-		c.through = true // too long for an int64: net/http decides
-	case lengths == 1:
-		for _, digit := range length {
+	case r.codings == 0 && r.lengths == 1 && len(r.length) > 18:
+		// RFC 9110 §8.6: a recipient must not overflow on a long length; none fits an int64.
+		return c.refuse400("Content-Length is not valid")
+	case r.expects > 1 || (r.expects == 1 && !r.proceed):
+		return c.refuseWith(417, "Expect must be 100-continue") // RFC 9110 §10.1.1
+	case r.codings > 0:
+		c.through = true // chunked: the handler refuses it (411) and closes the connection
+	case r.lengths == 1:
+		for _, digit := range r.length {
 			c.body = c.body*10 + int64(digit-'0')
 		}
 	}
 	c.requests++
 	return true
+}
+
+// The bytes of a token (RFC 9110 §5.6.2: methods, field names), of a Host (those net/http
+// accepts, as in Python and Node) and of a request-target (RFC 9112 §3.2: visible ASCII).
+var tokenBytes, hostBytes, targetBytes = byteSet("!#$%&'*+-.^_`|~"), byteSet("!$%&'()*+,-.:;=[]_~"), byteSet("")
+
+// byteSet is the letters, the digits and extra; with no extra, every visible ASCII byte.
+func byteSet(extra string) (set [256]bool) {
+	for b := byte('!'); b <= '~'; b++ {
+		isAlnum := b >= '0' && b <= '9' || b >= 'A' && b <= 'Z' || b >= 'a' && b <= 'z'
+		set[b] = isAlnum || extra == "" || strings.IndexByte(extra, b) >= 0
+	}
+	return set
+}
+
+// allIn says whether text has at least one byte, and only bytes of set.
+func allIn(set *[256]bool, text []byte) bool {
+	for _, b := range text {
+		if !set[b] {
+			return false
+		}
+	}
+	return len(text) > 0
 }
 
 func isDigits(text []byte) bool {
@@ -185,7 +277,11 @@ func isDigits(text []byte) bool {
 }
 
 func (c *framingConn) refuse400(message string) bool {
-	c.refusal = message
+	return c.refuseWith(400, message)
+}
+
+func (c *framingConn) refuseWith(status int, message string) bool {
+	c.status, c.refusal = status, message
 	return false
 }
 
@@ -203,8 +299,9 @@ func (c *framingConn) refuse() error {
 	if !c.refused {
 		c.refused = true
 		body := encodeJSON(map[string]string{"error": c.refusal})
-		fmt.Fprintf(c.Conn, "HTTP/1.1 400 Bad Request\r\nCache-Control: %s\r\nConnection: close\r\n"+
-			"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n%s", CACHE_NEVER, len(body), body)
+		fmt.Fprintf(c.Conn, "HTTP/1.1 %d %s\r\nCache-Control: %s\r\nConnection: close\r\n"+
+			"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n%s",
+			c.status, http.StatusText(c.status), CACHE_NEVER, len(body), body)
 		c.CloseWrite()
 	}
 	return &net.OpError{Op: "read", Net: "tcp", Err: errors.New(c.refusal)}

@@ -875,29 +875,6 @@ func route(method, path string) (handler, string, error) {
 	return h, id, nil
 }
 
-// checkFraming refuses what net/http's parser lets through and the limits it has no option for:
-// Host, field syntax, Content-Length and Transfer-Encoding it checks itself. Each answer closes.
-func checkFraming(r *http.Request) error {
-	close := map[string]string{"Connection": "close"}
-	if r.ProtoMinor > 1 { // net/http answers 505 for HTTP/2.0 and up, and takes HTTP/1.2 as 1.x
-		return ApiError{505, "HTTP version is not supported", close} // RFC 9110 §15.6.6
-	}
-	fields := 0
-	for _, values := range r.Header {
-		fields += len(values)
-	}
-	if r.Host != "" { // net/http moves Host out of r.Header
-		fields++
-	}
-	if fields > MAX_HEADERS {
-		return ApiError{431, "request headers are too large", close} // RFC 6585 §5
-	}
-	if len(r.RequestURI) > MAX_TARGET_BYTES {
-		return ApiError{414, "request target is too long", close} // RFC 9110 §15.5.15
-	}
-	return nil
-}
-
 // net/http calls this for every request its parser accepts, whatever the method or path.
 func serveHTTP(w http.ResponseWriter, r *http.Request) {
 	defer func() {
@@ -915,13 +892,8 @@ func serveHTTP(w http.ResponseWriter, r *http.Request) {
 	}()
 	// The path as sent, before percent-decoding, like Python's requestline and Node's req.url.
 	path, query, _ := strings.Cut(r.RequestURI, "?")
-	var h handler
-	var id string
 	var res response
-	err := checkFraming(r)
-	if err == nil {
-		h, id, err = route(r.Method, path)
-	}
+	h, id, err := route(r.Method, path)
 	if err == nil && AUTH != nil { // before the body is even read: who asks comes first
 		err = AUTH.refuseTokenInURL(query)
 		if err == nil && (r.Method == "PATCH" || r.Method == "DELETE") {
@@ -973,8 +945,9 @@ func main() {
 		ReadHeaderTimeout: HEADER_TIMEOUT * time.Second,
 		ReadTimeout:       REQUEST_TIMEOUT * time.Second,
 		IdleTimeout:       IDLE_TIMEOUT * time.Second,
-		// net/http reads MaxHeaderBytes plus 4096 bytes of slack before it answers 431.
-		MaxHeaderBytes: MAX_HEADER_BYTES - 4096,
+		// framing.go answers 431 past MAX_HEADER_BYTES, before net/http's own limit (this plus
+		// 4096 bytes of slack) is reached.
+		MaxHeaderBytes: MAX_HEADER_BYTES,
 		// OPTIONS * reaches serveHTTP, which answers 404 as Python and Node do, instead of
 		// net/http's own empty 200.
 		DisableGeneralOptionsHandler: true,
