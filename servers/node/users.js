@@ -607,9 +607,10 @@ function checkFraming(req) {
     throw new ApiError(414, "request target is too long", close); // RFC 9110 §15.5.15
   }
   // RFC 9112 §3.2: exactly one Host in HTTP/1.1, at most one in HTTP/1.0, and a valid one.
+  // (Not requireHostHeader: Node's parser would answer a missing one itself, with no JSON.)
   const hosts = rawValues(req, "host");
   const host = req.headers.host;
-  if (hosts.length > 1 || (host !== undefined && !HOST_VALUE.test(host))) {
+  if (hosts.length > 1 || (hosts.length === 0 && req.httpVersion === "1.1") || !HOST_VALUE.test(host ?? "")) {
     throw new ApiError(400, "request is not valid HTTP", close);
   }
   // All the lines: req.headers keeps only the first Transfer-Encoding.
@@ -718,6 +719,8 @@ class FramingConn {
     this.length = ""; // its last Content-Length value
     this.lengths = 0; // its Content-Length lines
     this.coded = false; // it has a Transfer-Encoding
+    this.expects = 0; // its Expect lines
+    this.proceed = false; // the last of them is 100-continue
   }
 
   // What of data may reach the parser, in data's own memory: all of it, less the empty lines
@@ -783,17 +786,27 @@ class FramingConn {
         [this.length, this.lengths] = [line.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, ""), this.lengths + 1];
       }
       this.coded ||= name === "transfer-encoding";
+      if (name === "expect") {
+        [this.expects, this.proceed] = [this.expects + 1, line.slice(colon + 1).trim().toLowerCase() === "100-continue"];
+      }
       return true;
     }
     // The empty line: the head ends; the body, if any, comes next.
-    const { coded, length, lengths } = this;
+    const { coded, length, lengths, expects, proceed } = this;
     this.startHead();
-    if (coded) {
+    if (expects > 1 || (expects === 1 && !proceed)) {
+      // RFC 9110 §10.1.1: an expectation the server cannot meet. Node's parser would send
+      // 100 Continue to "100-continue, x" and ignore any Expect of HTTP/1.0.
+      return this.refuse("Expect must be 100-continue", 417);
+    } else if (coded) {
       // RFC 9112 §6.1: a coding wins over Content-Length; onClientError refuses it (411, 501)
       // and closes the connection.
       this.through = true;
     } else if (lengths > 1 || (lengths === 1 && !/^[0-9]+$/.test(length))) {
       // RFC 9112 §6.3: repeated, even identical, or not digits.
+      return this.refuse("Content-Length is not valid");
+    } else if (lengths === 1 && length.length > 18) {
+      // RFC 9110 §8.6: too long for the 64-bit integers Go holds it in, refused in all three.
       return this.refuse("Content-Length is not valid");
     } else if (lengths === 1 && length.length > 15) {
       this.through = true; // past the integers a Number holds exactly: the parser decides
@@ -803,8 +816,8 @@ class FramingConn {
     return true;
   }
 
-  refuse(message) {
-    this.refusal = [400, message, {}];
+  refuse(message, status = 400) {
+    this.refusal = [status, message, {}];
     return false;
   }
 }
@@ -889,6 +902,9 @@ function onClientError(err, socket) {
 // CONNECT (a tunnel through a proxy) never reaches handle(): this server is no proxy, so the
 // target, which is no path, is not found, as Python and Go answer.
 function onConnect(req, socket) {
+  if (req.headers.host === undefined) {
+    return refuse(socket, 400, "request is not valid HTTP"); // RFC 9112 §3.2, as in checkFraming
+  }
   try {
     route(req.method, req.url.split("?")[0]);
   } catch (refusal) {
@@ -896,18 +912,13 @@ function onConnect(req, socket) {
   }
 }
 
-// Any Expect but 100-continue (RFC 9110 §10.1.1): 417, and the body is not read.
-function onCheckExpectation(req, res) {
-  sendJson(res, 417, { Connection: "close" }, { error: "Expect must be 100-continue" });
-}
-
 function main() {
   // The port: first argument, else $PORT, else 0 (the OS picks any free port).
   const port = Number(process.argv[2] ?? process.env.PORT ?? 0);
-  // requireHostHeader: a request with no Host in HTTP/1.1 gets Node's own 400 (RFC 9112 §3.2).
+  // requireHostHeader: false, checkFraming refuses a missing Host in JSON (RFC 9112 §3.2).
   // Node checks the timeouts below every connectionsCheckingInterval ms (30 s by default).
   const options = {
-    requireHostHeader: true,
+    requireHostHeader: false,
     maxHeaderSize: MAX_HEADER_BYTES,
     connectionsCheckingInterval: 1000,
   };
@@ -936,7 +947,6 @@ function main() {
   server.on("request", countAnswers);
   server.on("clientError", onClientError);
   server.on("connect", onConnect);
-  server.on("checkExpectation", onCheckExpectation);
   server.listen(port, HOST, () => {
     // Exactly one readiness line: a launcher waits for it and reads the real port from it.
     console.log(`listening on http://${HOST}:${server.address().port}`);
