@@ -54,6 +54,8 @@ def expect_fields(user: dict, wanted: dict, why: str, *shown: Exchange) -> None:
 def nickname_defaults_to_null(ctx: Context) -> None:
     user, ex = created(ctx, {"email": ctx.email(), "name": ctx.name()})
     expect_fields(user, {"nickname": None}, ": a v1 request creates a user without a nickname", ex)
+    user, ex = created(ctx, {"email": ctx.email(), "name": ctx.name(), "nickname": None})
+    expect_fields(user, {"nickname": None}, ': "nickname": null on POST is no nickname, as if left out', ex)
 
 
 @check_that("a nickname sent with POST is kept: the 201 and GET answer it", hint=2)
@@ -119,6 +121,14 @@ def full_name_in(ctx: Context) -> None:
     ex = patch(ctx, user["id"], {"full_name": new_name})
     expect_fields(user_of(ex, 200, " for the PATCH"), {"name": new_name, "full_name": new_name},
                   ": a PATCH of full_name changes name too: they are one field", ex)
+    ex = patch(ctx, user["id"], {"name": name})
+    expect_fields(user_of(ex, 200, " for the PATCH"), {"name": name, "full_name": name},
+                  ": a PATCH of name changes full_name too: they are one field", ex)
+    # full_name is name under its new name: null cannot remove it either.
+    ex = patch(ctx, user["id"], {"full_name": None})
+    expect(ex.response.status_code == 400, 'PATCH {"full_name": null}: status 400 name is required, as for '
+           '{"name": null}: full_name is name under its new name, and null cannot remove it', ex)
+    expect_error(ex, 400, "name is required")
     both, ex = created(ctx, {"email": ctx.email(), "name": other, "full_name": other})
     expect_fields(both, {"name": other, "full_name": other}, ": both sent, and the same", ex)
     for name_sent in (name, [name], {"first": name}):  # not a string: still not the same
@@ -132,18 +142,27 @@ def full_name_in(ctx: Context) -> None:
            'status 400 and {"error": "name must be a string"} (or "name and full_name must be the same")', ex)
     ex = post(ctx, {"email": ctx.email()})
     expect_error(ex, 400, "name is required")
+    # Equal as JSON strings, however each is written: "\u00eb" is ë.
+    data = f'{{"email": "{ctx.email()}", "name": "Zo\\u00eb {other}", "full_name": "Zoë {other}"}}'
+    ex = ctx.request("POST", "/users", data=data.encode(), headers=JSON)
+    user_of(ex, 201, ': "Zo\\u00eb" and "Zoë" are the same string, written two ways')
 
 
 @check_that("responses that carry users say name is deprecated: Deprecation: @<seconds>", hint=7)
 def deprecation(ctx: Context) -> None:
     user, ex = created(ctx, {"email": ctx.email(), "name": ctx.name()})
+    page = ctx.request("GET", "/users?limit=1")  # a page with a next one: it has a Link of its own
     for shown in (ex, ctx.request("GET", f"/users/{user['id']}"),
-                  patch(ctx, user["id"], {"nickname": ctx.name()}), ctx.request("GET", "/users")):
+                  patch(ctx, user["id"], {"nickname": ctx.name()}), page):
         value = shown.response.headers.get("Deprecation", "")
         method = shown.request.method
         expect(DEPRECATION.fullmatch(value) is not None,
                f"{method}: a header such as Deprecation: @1767225600 (RFC 9745: @ and the seconds "
                "since 1970 at which name became deprecated)", shown)
+    # v1's Link to the next page stays: a Link of rel="deprecation" goes beside it, in one list.
+    expect('rel="next"' in page.response.headers.get("Link", ""),
+           'GET /users?limit=1: the page\'s Link: </users?limit=1&cursor=...>; rel="next" is still '
+           "there beside any Link you add (RFC 9110 §5.3: one comma-separated list)", page)
 
 
 @check_that("v1's refusals still hold: ?limit= and ?limit=5;x=1 are 400, not the default page", hint=1)
@@ -151,8 +170,27 @@ def limit_refusals(ctx: Context) -> None:
     # servers/README.md: a parameter present with an empty value is a bad value, not an absent one.
     limit = "limit must be an integer from 1 to 100"
     for query, message in (("limit=", limit), ("limit=5;x=1", limit), ("limit=0", limit),
-                           ("cursor=", "cursor is not valid")):
+                           ("limit=101", limit), ("cursor=", "cursor is not valid")):
         expect_error(ctx.request("GET", f"/users?{query}"), 400, message)
+
+
+@check_that("v1's last page still says it is the last: next_cursor null and no Link rel=\"next\"", hint=1)
+def last_page(ctx: Context) -> None:
+    newest, post_ex = created(ctx, {"email": ctx.email(), "name": ctx.name()})
+    listed = ctx.request("GET", "/users?limit=100")
+    page = json_body(listed, '{"users": [...], "next_cursor": ...}')
+    users = page.get("users") if isinstance(page, dict) else None
+    ids = [u.get("id") for u in users if isinstance(u, dict)] if isinstance(users, list) else []
+    expect(newest["id"] in ids, f"user {newest['id']}, just created, in GET /users?limit=100",
+           post_ex, listed)
+    before = ids[ids.index(newest["id"]) - 1] if ids.index(newest["id"]) > 0 else None
+    path = "/users?limit=1" + (f"&cursor={before}" if before else "")  # the page of the newest user
+    ex = ctx.request("GET", path)
+    body = json_body(ex, '{"users": [...], "next_cursor": null}')
+    expect(isinstance(body, dict) and body.get("next_cursor", ...) is None, f"GET {path}: the page of user "
+           f"{newest['id']}, the newest, so the last: \"next_cursor\": null", post_ex, ex)
+    expect('rel="next"' not in ex.response.headers.get("Link", ""),
+           f'GET {path}: the last page, so no Link rel="next"', ex)
 
 
 @check_that("v1 still works: every contract test of the v1 client passes, unchanged", hint=1)
