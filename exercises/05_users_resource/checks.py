@@ -7,6 +7,7 @@ from workbook.wire import Exchange
 
 JSON = {"Content-Type": "application/json"}
 MERGE_PATCH = {"Content-Type": "application/merge-patch+json"}
+ALLOW = ("GET", "HEAD", "PATCH", "DELETE")
 
 
 def create(ctx: Context) -> tuple[dict, Exchange]:
@@ -62,6 +63,20 @@ def get_missing(ctx: Context) -> None:
         ex = ctx.request("GET", path)
         expect(ex.response.status_code == 404,
                f"GET {path}: 404, the path of no resource (only /users/{{id}} is)", ex)
+
+
+@check_that("PUT and POST /users/{id} answer 405 with Allow: GET, HEAD, PATCH, DELETE", hint=1)
+def other_methods(ctx: Context) -> None:
+    user, _ = create(ctx)
+    body = json.dumps({"email": ctx.email(), "name": ctx.name()})
+    for method in ("PUT", "POST"):
+        ex = ctx.request(method, f"/users/{user['id']}", data=body, headers=JSON)
+        expect(ex.response.status_code == 405, f"{method} /users/{{id}}: status 405 Method Not Allowed: "
+               "the user exists, but this API does not take that method on it", ex)
+        allow = [m.strip() for m in ex.response.headers.get("Allow", "").split(",") if m.strip()]
+        expect(sorted(allow) == sorted(ALLOW),
+               f"{method}: the header Allow: {', '.join(ALLOW)} (in any order)", ex)
+    expect_user(ctx.request("GET", f"/users/{user['id']}"), user, ": a refused method changes nothing")
 
 
 @check_that("PATCH with one field replaces that field and keeps the others", hint=3)

@@ -112,10 +112,10 @@ def out_of_bounds(ctx: Context) -> None:
                          ({"email": ctx.email(), "name": ""}, name_length),
                          ({"email": ctx.email(), "name": "A" * 101}, name_length)])
     local, _, domain = ctx.email().partition("@")
-    email = local.ljust(254 - len(domain) - 1, "a") + "@" + domain
+    email = local.ljust(254 - len(domain) - 1, "🙂") + "@" + domain  # 🙂: 4 bytes, 2 UTF-16 units
     ex = post(ctx, {"email": email, "name": ctx.name()})
-    expect(ex.response.status_code == 201, "an email of 254 characters -> status 201: at most 254 is allowed",
-           ex)
+    expect(ex.response.status_code == 201, "an email of 254 characters (🙂 is one) -> status 201: at most "
+           "254 characters are allowed, not bytes nor UTF-16 units", ex)
     name = "é" * 100  # 100 characters, 200 bytes in UTF-8: the limit counts characters
     ex = post(ctx, {"email": ctx.email(), "name": name})
     wanted = "a name of 100 characters (é, 2 bytes each) -> status 201: lengths count characters, not bytes"
