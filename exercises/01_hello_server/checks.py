@@ -85,9 +85,13 @@ def drains_in_flight(ctx: Context) -> None:
         except OSError:
             pass
     status = server.stop()
+    why = {"go": "Serve returns the moment Shutdown begins; main must wait for Shutdown to return, or "
+                 "the process exits with requests in flight",
+           "node": "server.close(callback) calls back once the requests in flight are answered: exit "
+                   "there, not in the signal handler itself"}.get(ctx.language, "the server must not exit "
+                                                                   "before it has answered what it took")
     expect(answer.startswith(b"HTTP/1."),
            "an answer to the POST whose body was still arriving when SIGTERM came, then exit status 0",
-           got=f"{'no answer: the connection closed' if not answer else answer[:40]!r} (exit status "
-               f"{status}). Go: Serve returns the moment Shutdown begins; main must wait for Shutdown "
-               "to return, or the process exits with requests in flight")
+           got=f"{repr(answer[:40]) if answer else 'no answer: the connection closed'} (exit status "
+               f"{status}): {why}")
     expect(status == 0, "exit status 0 after SIGTERM", got=f"exit status {status}")
