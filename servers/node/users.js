@@ -547,7 +547,8 @@ function sendJson(res, status, headers, body) {
   // a header no RFC defines any more; the idle timeout (keepAliveTimeout) still applies.
   else if (res.shouldKeepAlive) res.setHeader("Connection", "keep-alive");
   // Closing: whatever the parser makes of bytes still arriving must not be answered again.
-  if (draining || headers.Connection === "close") answered.add(res.socket);
+  // (req's socket: res.socket is null while an answer pipelined before this one is being sent.)
+  if (draining || headers.Connection === "close") answered.add(res.req.socket);
   for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
   if (body === null) return res.end(); // 204 and 304: no body, no Content-Length
   const bytes = Buffer.from(JSON.stringify(body) + "\n", "utf8");
@@ -863,9 +864,11 @@ function refuseWhenAnswered(socket, framing, now = false) {
 // Python's strict_http11.py answers them.
 function onClientError(err, socket) {
   // A stalled request (headersTimeout, requestTimeout) is just closed, as in Python and Go.
-  if (err.code === "ERR_HTTP_REQUEST_TIMEOUT" || !socket.writable || answered.has(socket)) {
-    return socket.destroy();
-  }
+  if (err.code === "ERR_HTTP_REQUEST_TIMEOUT" || !socket.writable) return socket.destroy();
+  // An answer that closes the connection is on its way, maybe behind pipelined ones (a GET with
+  // "Transfer-Encoding: gzip" is answered 501 before llhttp refuses its body): it ends the
+  // connection once it is out, and nothing the parser made of later bytes is answered.
+  if (answered.has(socket)) return;
   const packet = (err.rawPacket ?? Buffer.alloc(0)).toString("latin1");
   const parts = packet.split("\r\n")[0].split(" ");
   const [method, target, version] = parts.length === 3 ? parts : [];
