@@ -28,10 +28,24 @@ OK = 200
 # An outcome is a status for all three servers, or a dict with a status per language where a
 # standard library's parser decides otherwise (each such row is in servers/README.md).
 Outcome = int | dict[str, int]
+# The message of servers/README.md's error table for each refusing status of these cases; a case
+# whose status has another message names it (a 400 "Content-Length is not valid", ...).
+MESSAGES = {
+    400: "request is not valid HTTP",
+    404: "not found",
+    405: "method not allowed",
+    411: "Content-Length is required",
+    414: "request target is too long",
+    417: "Expect must be 100-continue",
+    431: "request headers are too large",
+    501: "Transfer-Encoding must be chunked",
+    505: "HTTP version is not supported",
+}
+LENGTH_NOT_VALID = "Content-Length is not valid"
 
 
-def case(name: str, data: bytes, outcome: Outcome) -> pytest.param:
-    return pytest.param(data, outcome, id=name)
+def case(name: str, data: bytes, outcome: Outcome, message: str | None = None) -> pytest.param:
+    return pytest.param(data, outcome, message, id=name)
 
 
 def get(target: bytes = b"/users?limit=1", *lines: bytes, version: bytes = b"HTTP/1.1") -> bytes:
@@ -78,6 +92,11 @@ CASES = [
     case("version-3.0", get(version=b"HTTP/3.0"), 505),
     # RFC 9110 §6.2 lets a server take 1.2 as 1.1; Node's parser cannot, so all three refuse it.
     case("version-1.2", get(version=b"HTTP/1.2"), 505),
+    # RFC 9110 §15.6.6 again; Node's parser reads "GET /users" with no version as HTTP/0.9 too, and
+    # its handler cannot tell the two apart (servers/README.md).
+    case("version-0.9", get(version=b"HTTP/0.9"), {"python": 505, "node": 400, "go": 505}),
+    # RFC 9113 §3.4: the HTTP/2 connection preface, sent to a server that speaks HTTP/1.1 only.
+    case("http-2-preface", b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", 505),
     # RFC 9112 §3 and Appendix C.1 (HTTP/0.9 is gone); from the issue (Python and Node gave 200).
     case("no-version", b"GET /users\r\nHost: x\r\n\r\n", 400),
     # h11 test_io.py test_reject_garbage_after_response_line: a fourth word on the request line.
@@ -120,6 +139,11 @@ CASES = [
     # RFC 9110 §15.5.15: 414 over MAX_TARGET_BYTES (8192), within the header limit.
     case("target-over-8192-bytes", get(b"/users?x=" + b"a" * 9000), 414),
     case("target-of-8000-bytes", get(b"/users?limit=1&x=" + b"a" * 7900), OK),
+    # RFC 9112 §3.2: a request-target is visible ASCII (RFC 3986), no other byte.
+    case("target-non-ascii", b"GET /users\xff HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+    case("target-control", b"GET /us\x01ers HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+    # RFC 6585 §5: a request line alone past MAX_HEADER_BYTES is 431, not 414.
+    case("request-line-of-20-kb", get(b"/" + b"a" * 20000), 431),
     # ---- Host (RFC 9112 §3.2) ----
     # RFC 9112 §3.2: a server MUST answer 400 to HTTP/1.1 without Host; from the issue.
     case("no-host", b"GET /users HTTP/1.1\r\n\r\n", 400),
@@ -133,6 +157,18 @@ CASES = [
     case("host-ipv6", b"GET /users?limit=1 HTTP/1.1\r\nHost: [::1]:8080\r\n\r\n", OK),
     # RFC 9112 §3.2: HTTP/1.0 may leave Host out.
     case("http-1.0-without-host", b"GET /users?limit=1 HTTP/1.0\r\n\r\n", OK),
+    # ... but not send two (RFC 9112 §3.2: "more than one Host header line").
+    case("http-1.0-two-hosts", b"GET /users HTTP/1.0\r\nHost: a\r\nHost: a\r\n\r\n", 400),
+    # RFC 9112 §3.2: an empty Host is valid (a URI with no authority).
+    case("empty-host", b"GET /users?limit=1 HTTP/1.1\r\nHost:\r\n\r\n", OK),
+    # RFC 9112 §3.2 holds for CONNECT too (Go's net/http and Node's parser let it omit Host).
+    case("connect-without-host", b"CONNECT example.com:443 HTTP/1.1\r\n\r\n", 400),
+    # The limits come first: a bad Host before 150 header lines is 431.
+    case(
+        "bad-host-then-150-headers",
+        b"GET /users HTTP/1.1\r\nHost: a b\r\n" + b"".join(b"X-H%d: v\r\n" % n for n in range(150)) + b"\r\n",
+        431,
+    ),
     # ---- field syntax (RFC 9112 §5, RFC 9110 §5) ----
     # RFC 9110 §5.1, HTTP Garden server bug 14; from the issue ("X(Foo): bar" got 200 from Python).
     case("name-not-token", get(b"/users", b"X(Foo): bar"), 400),
@@ -156,6 +192,12 @@ CASES = [
     case("control-in-value", get(b"/users", b"X-Foo: b\x01ar"), 400),
     case("del-in-value", get(b"/users", b"X-Foo: b\x7far"), 400),
     case("escape-in-value", get(b"/users", b"X-Foo: \x1b[31m"), 400),
+    # ... refused as soon as its line ends, so 150 header lines after it do not make it a 431.
+    case(
+        "control-then-150-headers",
+        get(b"/users", b"X-Foo: b\x01ar", *(b"X-H%d: v" % n for n in range(150))),
+        400,
+    ),
     # RFC 9110 §5.5: a field value may be empty, and may be padded with spaces and tabs.
     case("empty-value", get(b"/users?limit=1", b"X-Empty:"), OK),
     case("padded-value", get(b"/users?limit=1", b"X-Pad: \t value \t"), OK),
@@ -197,30 +239,57 @@ CASES = [
     # RFC 9110 §10.1.1: an expectation the server cannot meet is 417; from the issue.
     case("expect-bogus", post(b"Expect: bogus", b"Content-Length: 2", body=b"{}"), 417),
     case("expect-on-get", get(b"/users", b"Expect: bogus"), 417),
+    # ... one expectation, 100-continue, is all a server meets: not a list, not two lines (Go's
+    # net/http and Node's parser sent 100 Continue to both), and HTTP/1.0 is no exception (Node
+    # ignored the field there).
+    case(
+        "expect-continue-and-more",
+        post(b"Expect: 100-continue, bogus", b"Content-Length: 2", body=b"{}"),
+        417,
+    ),
+    case("expect-twice", get(b"/users", b"Expect: 100-continue", b"Expect: 100-continue"), 417),
+    case("expect-on-http-1.0", get(b"/users", b"Expect: bogus", version=b"HTTP/1.0"), 417),
     # ---- message body framing (RFC 9112 §6) ----
     # RFC 9112 §6.3 item 5, h11 test_headers.py: conflicting lengths.
-    case("two-content-lengths", post(b"Content-Length: 2", b"Content-Length: 3", body=b"{}"), 400),
+    case(
+        "two-content-lengths",
+        post(b"Content-Length: 2", b"Content-Length: 3", body=b"{}"),
+        400,
+        LENGTH_NOT_VALID,
+    ),
     # RFC 9112 §6.3: a list or repeated identical lines MAY be merged; refused (Go's net/http merges
     # identical repeated lines; the framing check refuses them first).
-    case("content-length-list", post(b"Content-Length: 2, 2", body=b"{}"), 400),
+    case("content-length-list", post(b"Content-Length: 2, 2", body=b"{}"), 400, LENGTH_NOT_VALID),
     case(
         "content-length-repeated",
         post(b"Content-Length: %d" % len(BODY2), b"Content-Length: %d" % len(BODY2), body=BODY2),
         400,
+        LENGTH_NOT_VALID,
     ),
     case(
         "content-length-repeated-on-get",
         get(b"/users", b"Content-Length: 0", b"Content-Length: 0"),
         400,
+        LENGTH_NOT_VALID,
     ),
     # HTTP Garden server bug 10 (CPython and others read "+1_0" with int()).
-    case("content-length-plus-underscore", post(b"Content-Length: +1_0", body=b"{}" * 5), 400),
-    case("content-length-negative", post(b"Content-Length: -1", body=b"{}"), 400),
-    case("content-length-hex", post(b"Content-Length: 0x2", body=b"{}"), 400),
+    case(
+        "content-length-plus-underscore", post(b"Content-Length: +1_0", body=b"{}" * 5), 400, LENGTH_NOT_VALID
+    ),
+    case("content-length-negative", post(b"Content-Length: -1", body=b"{}"), 400, LENGTH_NOT_VALID),
+    case("content-length-hex", post(b"Content-Length: 0x2", body=b"{}"), 400, LENGTH_NOT_VALID),
     # HTTP Garden server bug 16 (Go read an empty length as 0).
-    case("content-length-empty", post(b"Content-Length: ", body=b"{}"), 400),
+    case("content-length-empty", post(b"Content-Length: ", body=b"{}"), 400, LENGTH_NOT_VALID),
     # llhttp test/request/invalid.md "Spaces in Content-Length".
-    case("content-length-with-space", post(b"Content-Length: 1 2", body=b"{}"), 400),
+    case("content-length-with-space", post(b"Content-Length: 1 2", body=b"{}"), 400, LENGTH_NOT_VALID),
+    # RFC 9110 §8.6: a length past what a 64-bit integer holds must not overflow; refused (it was
+    # net/http's plain-text 400 in Go, a 413 in Python).
+    case(
+        "content-length-19-digits",
+        post(b"Content-Length: 9999999999999999999", body=b"{}"),
+        400,
+        LENGTH_NOT_VALID,
+    ),
     # Kettle, "HTTP Desync Attacks": CL.TE. RFC 9112 §6.1: Transfer-Encoding wins and the server MUST
     # close after answering; a chunked body is refused (411), never what follows served.
     case("cl-te", post(b"Content-Length: 6", b"Transfer-Encoding: chunked", body=b"0\r\n\r\nG"), 411),
@@ -248,6 +317,14 @@ CASES = [
     ),
     # HTTP Garden server bug 12: \xa0 around "chunked" must not be stripped.
     case("te-nbsp-chunked", post(b"Transfer-Encoding: \xa0chunked\xa0", body=b"0\r\n\r\n"), 501),
+    # RFC 9112 §6.1: an empty coding is none that is implemented either; on any method, any version.
+    case("te-empty", post(b"Transfer-Encoding: ", b"Content-Length: 2", body=b"{}"), 501),
+    case("te-gzip-on-get", get(b"/users", b"Transfer-Encoding: gzip"), 501),
+    case(
+        "te-gzip-http-1.0",
+        b"POST /users HTTP/1.0\r\nContent-Type: application/json\r\nTransfer-Encoding: gzip\r\n\r\n",
+        501,
+    ),
     # PortSwigger Academy, TE.TE obfuscation: whitespace before the colon.
     case("te-space-colon", post(b"Transfer-Encoding : chunked", body=b"0\r\n\r\n"), 400),
     # A plain chunked body: the contract refuses it (411) and closes the connection.
@@ -267,6 +344,7 @@ CASES = [
         "get-with-body-then-pipelined",
         b"GET /users/nope HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello" + SMUGGLED,
         404,
+        "user not found",
     ),
 ]
 
@@ -285,6 +363,19 @@ def stored(users_server) -> dict:
 
 def expected_status(outcome: Outcome, language: str) -> int:
     return outcome if isinstance(outcome, int) else outcome[language]
+
+
+def assert_the_contracts_refusal(exchange, status: int, message: str, closes: bool) -> None:
+    """servers/README.md, "Status codes and error bodies" and "Caching": a refusal is the JSON of
+    the error table, says so, may not be stored, and says when it closes the connection (an answer
+    in HTTP/1.0, which Go writes to HTTP/1.0 requests, closes without saying so)."""
+    headers = exchange.headers
+    expected = json.dumps({"error": message}, separators=(",", ":")).encode() + b"\n"
+    assert exchange.body[: int(headers.get("content-length", "-1"))] == expected, str(exchange)
+    assert headers.get("content-type") == "application/json", str(exchange)
+    assert headers.get("cache-control") == "no-store", str(exchange)
+    if closes and not exchange.received.startswith(b"HTTP/1.0 "):
+        assert headers.get("connection") == "close", str(exchange)
 
 
 def closes(status: int, data: bytes) -> bool:
@@ -308,13 +399,15 @@ def test_the_suite_has_at_least_60_cases():
     assert len(CASES) >= 60
 
 
-@pytest.mark.parametrize(("data", "outcome"), CASES)
+@pytest.mark.parametrize(("data", "outcome", "message"), CASES)
 def test_a_raw_request_gets_its_documented_answer_and_the_server_keeps_serving(
-    users_server, stored, data, outcome
+    users_server, stored, data, outcome, message
 ):
     status = expected_status(outcome, users_server.language)
     exchange = raw_request(users_server.url, data, timeout=5)
     assert exchange.status == status, str(exchange)
+    if status >= 400:
+        assert_the_contracts_refusal(exchange, status, message or MESSAGES[status], closes(status, data))
     if closes(status, data):
         assert exchange.closed, str(exchange)
     after = requests.get(f"{users_server.url}/users/{stored['id']}", timeout=5)
@@ -343,17 +436,30 @@ def test_an_empty_line_before_a_pipelined_request_is_ignored_too(users_server, s
     assert received.endswith(json.dumps(stored, separators=(",", ":"), ensure_ascii=False).encode() + b"\n")
 
 
-def test_a_refused_request_behind_a_good_one_is_answered_after_it(users_server, stored):
-    """Pipelining (RFC 9112 §9.3.2): answers come in the order of the requests, so the 400 of a
-    request that breaks the framing (an obs-fold) comes after the answer to the good one before it,
-    and nothing after it is served."""
+@pytest.mark.parametrize(
+    ("bad", "status"),
+    [
+        (b"GET /users HTTP/1.1\r\nHost: x\r\nX-Foo: bar\r\n baz\r\n\r\n", 400),  # obs-fold
+        (b"GET /users HTTP/1.1\r\n\r\n", 400),  # no Host
+        (get(b"/users", b"Expect: bogus"), 417),
+        (get(b"/users", b"Transfer-Encoding: gzip"), 501),
+        (get(b"/users", *(b"X-H%d: v" % n for n in range(150))), 431),
+        (get(b"/users?x=" + b"a" * 9000), 414),
+        (get(version=b"HTTP/2.0"), 505),
+    ],
+    ids=["obs-fold", "no-host", "expect", "te-gzip", "150-headers", "long-target", "version-2.0"],
+)
+def test_a_refused_request_behind_a_good_one_is_answered_after_it(users_server, stored, bad, status):
+    """Pipelining (RFC 9112 §9.3.2): answers come in the order of the requests, so the refusal of a
+    request that breaks the framing comes after the answer to the good one before it, and nothing
+    after it is served."""
     first = f"GET /users/{stored['id']} HTTP/1.1\r\nHost: x\r\n\r\n".encode()
-    bad = b"GET /users HTTP/1.1\r\nHost: x\r\nX-Foo: bar\r\n baz\r\n\r\n"
     received = exchange_all(users_server.url, first + bad + SMUGGLED)
     assert received.count(b"HTTP/1.1 ") == 2, received
     assert received.startswith(b"HTTP/1.1 200 "), received
-    assert b"HTTP/1.1 400 " in received, received
-    assert received.endswith(b'{"error":"request is not valid HTTP"}\n'), received
+    assert b"HTTP/1.1 %d " % status in received, received
+    expected = json.dumps({"error": MESSAGES[status]}, separators=(",", ":")).encode() + b"\n"
+    assert received.endswith(expected), received
 
 
 def read_head(sock: socket.socket) -> bytes:
