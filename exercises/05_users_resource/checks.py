@@ -110,10 +110,12 @@ def patch_invalid(ctx: Context) -> None:
                           ({"name": 42}, "name must be a string"),
                           ({"email": "nope"}, "email must look like name@example.com"),
                           ({"id": "7"}, "id is assigned by the server"),
-                          ({"nickname": "Ada"}, "unknown field: nickname")):
+                          ({"nickname": "Ada"}, "unknown field: nickname"),
+                          ({"email": ctx.email(), "name": ""}, "name must be 1 to 100 characters")):
         expect_error(patch(ctx, user["id"], body), 400, message)
     ex = ctx.request("GET", f"/users/{user['id']}")
-    expect_user(ex, user, ": a refused PATCH changes nothing")
+    expect_user(ex, user, ": a refused PATCH changes nothing, not even its valid fields (the last PATCH "
+                "had a valid email and an empty name)")
     name = "🙂" * 100  # 100 characters; 200 UTF-16 units, 400 bytes: the limit counts characters
     expect_user(patch(ctx, user["id"], {"name": name}), {**user, "name": name},
                 ": a name of 100 characters (🙂, 4 bytes each) is allowed: lengths count characters")
