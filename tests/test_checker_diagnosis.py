@@ -234,3 +234,16 @@ def test_a_response_without_content_type_shows_no_hint_about_the_request_content
     report = grade(find_exercise("06"), scratch)
     assert "expected: Content-Type: application/json on the response" in report
     assert "Stuck?" not in report
+
+
+def test_a_body_that_is_not_utf8_is_shown_and_replayed_byte_for_byte(scratch):
+    solution_with(
+        scratch,
+        find_exercise("06"),
+        "value = load_json(body)",
+        'value = load_json(body.decode("utf-8", "replace").encode())',
+    )
+    report = grade(find_exercise("06"), scratch, until={"not_an_object"})
+    assert "expected: a body with the byte 0xFF, which is not UTF-8" in report
+    assert '> {"email": "' in report and '\\xff@example.com", "name": "Ada"}' in report
+    assert '--data-binary $\'{"email": "' in report and "\\xff@example.com" in report

@@ -23,7 +23,12 @@ def _body_text(body: bytes) -> str:
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
-        return f"({len(body)} bytes of binary data)"
+        # Text with a few bytes that are not UTF-8 shows them as \xNN, where they are: often they
+        # are the point (a check that sends 0xFF inside JSON); mostly such bytes: binary data.
+        bad = len(body) - len(body.decode("utf-8", "ignore").encode())
+        if bad > max(8, len(body) // 10):
+            return f"({len(body)} bytes of binary data)"
+        text = body.decode("utf-8", "backslashreplace")
     if len(text) > MAX_BODY_SHOWN:
         return text[:MAX_BODY_SHOWN] + f"… ({len(text) - MAX_BODY_SHOWN} more characters)"
     return text

@@ -92,6 +92,22 @@ def looks_like_a_crash(output: str) -> bool:
     return bool(re.search(r"^(Traceback|panic: |\w*Error\b)|http: panic serving", output, re.M))
 
 
+def shell_data(body: bytes | str) -> str:
+    """A body quoted for the shell, byte for byte: $'...' with \\xNN where it is not UTF-8."""
+    if isinstance(body, bytes):
+        try:
+            body = body.decode("utf-8")
+        except UnicodeDecodeError:
+            # bash's ANSI-C quoting, which keeps every byte; printable ASCII stays readable.
+            kept = {ord(c) for c in "'\\"}
+            return (
+                "$'"
+                + "".join(chr(b) if 0x20 <= b < 0x7F and b not in kept else f"\\x{b:02x}" for b in body)
+                + "'"
+            )
+    return shlex.quote(body)
+
+
 def curl_for_raw(sent: bytes, url: str) -> str | None:
     """A curl command for exact bytes sent by hand (their method, target, headers and body)."""
     head, _, body = sent.partition(b"\r\n\r\n")
@@ -105,9 +121,8 @@ def curl_for_raw(sent: bytes, url: str) -> str | None:
         name, _, value = line.partition(":")
         if name.lower() not in ("host", "connection", "content-length"):
             command += ["-H", f"{name}:{value}"]
-    if body:
-        command += ["--data-binary", body.decode("utf-8", "replace")]
-    return " ".join(shlex.quote(part) for part in command + [url.rstrip("/") + target])
+    data = ["--data-binary", shell_data(body)] if body else []
+    return " ".join([shlex.quote(part) for part in command] + data + [shlex.quote(url.rstrip("/") + target)])
 
 
 def curl_for(ex: Exchange) -> str:
@@ -121,7 +136,5 @@ def curl_for(ex: Exchange) -> str:
     for name, value in request.headers.items():
         if name.lower() not in ("user-agent", "accept-encoding", "accept", "connection", "content-length"):
             command += ["-H", f"{name}: {value}"]
-    body = request.body
-    if body:
-        command += ["--data-binary", body.decode("utf-8", "replace") if isinstance(body, bytes) else body]
-    return " ".join(shlex.quote(part) for part in command + [request.url])
+    data = ["--data-binary", shell_data(request.body)] if request.body else []
+    return " ".join([shlex.quote(part) for part in command] + data + [shlex.quote(request.url)])
