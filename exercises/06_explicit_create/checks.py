@@ -86,6 +86,17 @@ def not_an_object(ctx: Context) -> None:
                          (b"", "body is not valid JSON"),
                          ('["ada@example.com", "Ada"]', "body must be a JSON object"),
                          ("null", "body must be a JSON object")])
+    # JSON is UTF-8 text (RFC 8259 §8.1): a byte that is no UTF-8 is no JSON, and nor is a \ud800
+    # escape with no other half: neither is a character, so neither can be stored or sent back.
+    local, _, domain = ctx.email().partition("@")
+    for data, what in ((f'{{"email": "{local}\xff@{domain}", "name": "Ada"}}'.encode("latin-1"),
+                        "the byte 0xFF, which is not UTF-8"),
+                       (f'{{"email": "{local}@{domain}", "name": "Ada \\ud800"}}'.encode(),
+                        "\\ud800, half of a UTF-16 pair without its other half")):
+        ex = post(ctx, data)
+        expect(ex.response.status_code == 400, f"a body with {what}: status 400 body is not valid JSON "
+               "(decode strictly: a replacement character would store what the client never sent)", ex)
+        expect_error(ex, 400, "body is not valid JSON")
 
 
 @check_that("a missing field, or one that is not a string, answers 400 with its own message", hint=5)
