@@ -151,6 +151,7 @@ SCRIPT = [
     raw(b"GET /users http/1.1\r\nHost: x\r\n\r\n"),
     raw(b"GET /users HTTP/2.0\r\nHost: x\r\n\r\n"),  # 505
     raw(b"GET /users HTTP/1.2\r\nHost: x\r\n\r\n"),  # 505
+    raw(b"GET /users HTTP/0.9\r\nHost: x\r\n\r\n"),  # 505
     raw(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"),  # 505: the HTTP/2 preface
     raw(b"GET /users\r\nHost: x\r\n\r\n"),  # no version
     raw(b"GET\t/users HTTP/1.1\r\nHost: x\r\n\r\n"),  # a tab

@@ -776,7 +776,13 @@ class FramingConn {
       // whitespace §3 allows is not taken; llhttp would take it).
       return this.refuse("request is not valid HTTP");
     }
-    if (this.lines === 1) return true;
+    if (this.lines === 1) {
+      // RFC 9110 §15.6.6: a well-formed version but 1.0 and 1.1 is 505, HTTP/0.9 too, which llhttp
+      // reads as it reads a request line with no version at all (400 in checkFraming).
+      const version = line.slice(line.lastIndexOf(" ") + 1);
+      const other = VERSION.test(version) && version !== "HTTP/1.1" && version !== "HTTP/1.0";
+      return other ? this.refuse("HTTP version is not supported", 505) : true;
+    }
     if (line.startsWith(" ") || line.startsWith("\t")) {
       return this.refuse("request is not valid HTTP"); // RFC 9112 §5.2: obs-fold, refused
     }
