@@ -32,7 +32,7 @@ def another_name(ctx: Context, user: dict) -> str:
 
 def expect_user(ex: Exchange, user: dict, why: str, *shown: Exchange) -> None:
     """Status 200 and exactly this user as the body."""
-    wanted = json.dumps(user)
+    wanted = json.dumps(user, ensure_ascii=False)
     expect(ex.response.status_code == 200, f"status 200 and the user {wanted}{why}", *shown, ex)
     expect(json_body(ex, f"the user as JSON: {wanted}") == user, f"the body {wanted}{why}", *shown, ex)
 

@@ -39,18 +39,18 @@ def user_of(ex: Exchange, status: int, why: str, *shown: Exchange) -> dict:
 
 def created(ctx: Context, body: dict) -> tuple[dict, Exchange]:
     ex = post(ctx, body)
-    return user_of(ex, 201, f" for POST /users {json.dumps(body)}"), ex
+    return user_of(ex, 201, f" for POST /users {json.dumps(body, ensure_ascii=False)}"), ex
 
 
 def expect_fields(user: dict, wanted: dict, why: str, *shown: Exchange) -> None:
     """The user has these fields with these values (and may have others)."""
     differ = {key: user.get(key, "(absent)") for key, value in wanted.items() if user.get(key, ...) != value}
-    expect(not differ, f"{json.dumps(wanted)} in the user{why}", *shown,
-           got=", ".join(f'"{key}": {json.dumps(value) if value != "(absent)" else value}'
+    expect(not differ, f"{json.dumps(wanted, ensure_ascii=False)} in the user{why}", *shown,
+           got=", ".join(f'"{key}": {json.dumps(value, ensure_ascii=False) if value != "(absent)" else value}'
                          for key, value in differ.items()))
 
 
-@check_that('POST without a nickname answers 201 and "nickname": null', hint=2)
+@check_that('POST without a nickname, or with "nickname": null, answers 201 and "nickname": null', hint=2)
 def nickname_defaults_to_null(ctx: Context) -> None:
     user, ex = created(ctx, {"email": ctx.email(), "name": ctx.name()})
     expect_fields(user, {"nickname": None}, ": a v1 request creates a user without a nickname", ex)
