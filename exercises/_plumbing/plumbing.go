@@ -451,6 +451,8 @@ type handler func(w http.ResponseWriter, r *http.Request) error
 // keep their server.
 func handle(h handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Without ETags no answer can be revalidated: no cache may store one (RFC 9111 §5.2.2.5).
+		w.Header().Set("Cache-Control", "no-store")
 		err := h(w, r)
 		if err == nil {
 			return
