@@ -141,6 +141,26 @@ CASES = [
     # RFC 9112 §3.2: a request-target is visible ASCII (RFC 3986), no other byte.
     case("target-non-ascii", b"GET /users\xff HTTP/1.1\r\nHost: x\r\n\r\n", 400),
     case("target-control", b"GET /us\x01ers HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+    # RFC 9112 §3.2: none of the four forms (origin /..., absolute scheme:..., authority for
+    # CONNECT, asterisk *), and RFC 3986 §2.1: a % not followed by two hex digits (Go's net/http
+    # refused these in plain text, Python answered 404).
+    case("target-without-slash", b"GET users HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+    case("target-star-and-more", b"OPTIONS *x HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+    case("target-bad-percent", b"GET /%zz HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+    case("target-percent-at-end", b"GET /users% HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+    case("target-percent-encoded", b"GET /%75sers?limit=1 HTTP/1.1\r\nHost: x\r\n\r\n", 404),
+    # An absolute-form whose authority is malformed: Go's url.ParseRequestURI refuses it, the other
+    # two take it and find no such path; "http:x" (no //) llhttp refuses (servers/README.md).
+    case(
+        "absolute-form-bad-port",
+        b"GET http://x:port/users HTTP/1.1\r\nHost: x\r\n\r\n",
+        {"python": 404, "node": 404, "go": 400},
+    ),
+    case(
+        "absolute-form-no-slashes",
+        b"GET http:x HTTP/1.1\r\nHost: x\r\n\r\n",
+        {"python": 404, "node": 400, "go": 404},
+    ),
     # RFC 6585 §5: a request line alone past MAX_HEADER_BYTES is 431, not 414.
     case("request-line-of-20-kb", get(b"/" + b"a" * 20000), 431),
     # ---- Host (RFC 9112 §3.2) ----

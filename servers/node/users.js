@@ -43,6 +43,11 @@ const DRAIN_TIMEOUT = 10; // seconds requests in flight get to finish after SIGT
 const QUIET_MS = 20; // Node only: see closeIdleWhenQuiet
 const HOST_VALUE = /^[0-9A-Za-z!$%&'()*+,\-.:;=[\]_~]*$/; // the bytes Go accepts in a Host
 const VERSION = /^HTTP\/[0-9]\.[0-9]$/; // RFC 9112 §2.3: one digit each side
+// RFC 9112 §3.2: origin-form (/...), asterisk-form (*), absolute-form (scheme:...); authority-form
+// (host:port) is CONNECT's, which onConnect answers. RFC 3986 §2.1: a % starts two hex digits (in
+// the path: a bad escape in the query is the parameter's own 400).
+const TARGET_FORM = /^(\/|\*$|[A-Za-z][A-Za-z0-9+.-]*:)/;
+const BAD_PERCENT = /%(?![0-9A-Fa-f]{2})/;
 const ALLOW_COLLECTION = "GET, HEAD, POST";
 const ALLOW_ITEM = "GET, HEAD, PATCH, DELETE";
 const CREATE_TYPES = ["application/json"];
@@ -596,6 +601,9 @@ function rawValues(req, name) {
 // net/http refuse it while parsing), and the limits Node has no option for. Each answer closes.
 function checkFraming(req) {
   const close = { Connection: "close" };
+  if (!TARGET_FORM.test(req.url) || BAD_PERCENT.test(req.url.split("?")[0])) {
+    throw new ApiError(400, "request is not valid HTTP", close); // RFC 9112 §3: an invalid request line
+  }
   if (req.httpVersion !== "1.1" && req.httpVersion !== "1.0") {
     // "GET /users" with no version parses as HTTP/0.9: a malformed request line (RFC 9112 §3).
     if (req.httpVersionMajor === 0) throw new ApiError(400, "request is not valid HTTP", close);

@@ -24,6 +24,11 @@ TOKEN = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")  # RFC 9110 §5.6.2: method
 REQUEST_LINE = re.compile(rb"([^ ]+) ([^ ]+) ([^ ]+)")
 VERSION = re.compile(rb"HTTP/([0-9])\.([0-9])")  # RFC 9112 §2.3: one digit each side
 TARGET = re.compile(rb"[\x21-\x7e]+")  # RFC 9112 §3.2: visible ASCII, no spaces
+# RFC 9112 §3.2: origin-form (/...), asterisk-form (*), absolute-form (scheme:...); authority-form
+# (host:port) is CONNECT's. RFC 3986 §2.1: a % starts two hex digits (in the path: a bad escape in
+# the query is the parameter's own 400, as in Go, whose url.ParseQuery would drop it).
+TARGET_FORM = re.compile(rb"/.*|\*|[A-Za-z][A-Za-z0-9+.\-]*:.*")
+BAD_PERCENT = re.compile(rb"%(?![0-9A-Fa-f]{2})")
 FIELD_VALUE_FORBIDDEN = re.compile(rb"[\x00-\x08\x0a-\x1f\x7f]")  # RFC 9110 §5.5: CTLs but HTAB
 HOST_VALUE = re.compile(rb"[0-9A-Za-z!$%&'()*+,\-.:;=\[\]_~]*")  # the bytes Go accepts in a Host
 
@@ -131,6 +136,9 @@ class StrictRequestHandler(BaseHTTPRequestHandler):
         parts = REQUEST_LINE.fullmatch(line)
         if not parts or not TOKEN.fullmatch(parts[1]) or not TARGET.fullmatch(parts[2]):
             raise Refusal(400, "request is not valid HTTP")
+        form = parts[1] == b"CONNECT" or TARGET_FORM.fullmatch(parts[2])
+        if not form or BAD_PERCENT.search(parts[2].split(b"?")[0]):
+            raise Refusal(400, "request is not valid HTTP")  # RFC 9112 §3: an invalid request line
         version = VERSION.fullmatch(parts[3])
         if not version:
             raise Refusal(400, "request is not valid HTTP")  # RFC 9112 §2.3: malformed

@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync/atomic"
 )
@@ -169,11 +170,48 @@ func (c *framingConn) requestLine(line []byte) bool {
 		string(version[:5]) != "HTTP/" || !isDigits(version[5:6]) || version[6] != '.' || !isDigits(version[7:]) {
 		return c.refuse400("request is not valid HTTP")
 	}
+	if !isTargetForm(string(method), string(target)) {
+		return c.refuse400("request is not valid HTTP") // RFC 9112 §3: an invalid request line
+	}
 	if v := string(version); v != "HTTP/1.1" && v != "HTTP/1.0" {
 		return c.refuseWith(505, "HTTP version is not supported") // RFC 9110 §15.6.6
 	}
 	c.req.http11, c.req.target = string(version) == "HTTP/1.1", len(target)
 	return true
+}
+
+// isTargetForm says whether target has a form of RFC 9112 §3.2: origin-form (/...), asterisk-form
+// (*), absolute-form (scheme:...), or, for CONNECT, authority-form (host:port); with no % but
+// before two hex digits in its path (RFC 3986 §2.1; in the query, a bad escape is the parameter's
+// own 400); and one url.ParseRequestURI reads as net/http does (it
+// also refuses a port that is no number, an unclosed [ ...), so that net/http never refuses one.
+func isTargetForm(method, target string) bool {
+	scheme, _, colon := strings.Cut(target, ":")
+	form := strings.HasPrefix(target, "/") || target == "*" || method == "CONNECT" || (colon && isScheme(scheme))
+	for rest, _, _ := strings.Cut(target, "?"); form && strings.Contains(rest, "%"); {
+		i := strings.IndexByte(rest, '%')
+		form, rest = i+2 < len(rest) && isHex(rest[i+1]) && isHex(rest[i+2]), rest[i+1:]
+	}
+	if method == "CONNECT" && !strings.HasPrefix(target, "/") {
+		target = "http://" + target // as net/http reads an authority-form
+	}
+	_, err := url.ParseRequestURI(target)
+	return form && err == nil
+}
+
+// isScheme: a letter, then letters, digits, "+", "-" or "." (RFC 3986 §3.1).
+func isScheme(text string) bool {
+	for i := 0; i < len(text); i++ {
+		letter := 'a' <= text[i]|0x20 && text[i]|0x20 <= 'z' // ASCII lower-cased
+		if !letter && (i == 0 || !isDigits([]byte{text[i]}) && strings.IndexByte("+-.", text[i]) < 0) {
+			return false
+		}
+	}
+	return text != ""
+}
+
+func isHex(b byte) bool {
+	return '0' <= b && b <= '9' || 'a' <= b|0x20 && b|0x20 <= 'f'
 }
 
 // fieldLine checks a field line (RFC 9112 §5) and notes what the end of the head checks.
