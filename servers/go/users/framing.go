@@ -162,16 +162,15 @@ func (c *framingConn) head(b byte) bool {
 
 // requestLine checks a request line (RFC 9112 §3): method SP request-target SP HTTP-version,
 // exactly one SP each (the lenient whitespace §3 allows is not taken; Node's parser would take
-// it), the method a token, the target visible ASCII (§3.2), the version HTTP/DIGIT.DIGIT (§2.3).
+// it), the method a token, the target visible ASCII in a form of §3.2, the version
+// HTTP/DIGIT.DIGIT (§2.3); any other line is invalid (400).
 func (c *framingConn) requestLine(line []byte) bool {
 	method, rest, _ := bytes.Cut(line, []byte(" "))
 	target, version, _ := bytes.Cut(rest, []byte(" "))
-	if !allIn(&tokenBytes, method) || !allIn(&targetBytes, target) || len(version) != 8 ||
-		string(version[:5]) != "HTTP/" || !isDigits(version[5:6]) || version[6] != '.' || !isDigits(version[7:]) {
+	valid := allIn(&tokenBytes, method) && allIn(&targetBytes, target) && isTargetForm(string(method), string(target))
+	if !valid || len(version) != 8 || string(version[:5]) != "HTTP/" || !isDigits(version[5:6]) ||
+		version[6] != '.' || !isDigits(version[7:]) {
 		return c.refuse400("request is not valid HTTP")
-	}
-	if !isTargetForm(string(method), string(target)) {
-		return c.refuse400("request is not valid HTTP") // RFC 9112 §3: an invalid request line
 	}
 	if v := string(version); v != "HTTP/1.1" && v != "HTTP/1.0" {
 		return c.refuseWith(505, "HTTP version is not supported") // RFC 9110 §15.6.6
@@ -183,8 +182,8 @@ func (c *framingConn) requestLine(line []byte) bool {
 // isTargetForm says whether target has a form of RFC 9112 §3.2: origin-form (/...), asterisk-form
 // (*), absolute-form (scheme:...), or, for CONNECT, authority-form (host:port); with no % but
 // before two hex digits in its path (RFC 3986 §2.1; in the query, a bad escape is the parameter's
-// own 400); and one url.ParseRequestURI reads as net/http does (it
-// also refuses a port that is no number, an unclosed [ ...), so that net/http never refuses one.
+// own 400); and whether url.ParseRequestURI reads it as net/http does (which also refuses a port
+// that is no number, an unclosed [ ...), so that net/http never refuses one itself.
 func isTargetForm(method, target string) bool {
 	scheme, _, colon := strings.Cut(target, ":")
 	form := strings.HasPrefix(target, "/") || target == "*" || method == "CONNECT" || (colon && isScheme(scheme))
@@ -202,8 +201,9 @@ func isTargetForm(method, target string) bool {
 // isScheme: a letter, then letters, digits, "+", "-" or "." (RFC 3986 §3.1).
 func isScheme(text string) bool {
 	for i := 0; i < len(text); i++ {
-		letter := 'a' <= text[i]|0x20 && text[i]|0x20 <= 'z' // ASCII lower-cased
-		if !letter && (i == 0 || !isDigits([]byte{text[i]}) && strings.IndexByte("+-.", text[i]) < 0) {
+		lower := text[i] | 0x20 // an ASCII letter in lower case
+		letter, other := 'a' <= lower && lower <= 'z', strings.IndexByte("0123456789+-.", text[i]) >= 0
+		if !letter && (i == 0 || !other) {
 			return false
 		}
 	}
