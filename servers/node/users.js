@@ -598,7 +598,8 @@ function rawValues(req, name) {
 }
 
 // What RFC 9112 refuses and Node's parser lets through (Python's strict_http11.py and Go's
-// net/http refuse it while parsing), and the limits Node has no option for. Each answer closes.
+// framing.go refuse it while reading the head), and the limits Node has no option for. Each
+// answer closes.
 function checkFraming(req) {
   const close = { Connection: "close" };
   if (!TARGET_FORM.test(req.url) || BAD_PERCENT.test(req.url.split("?")[0])) {
@@ -695,12 +696,13 @@ function refuse(socket, status, message, headers = {}) {
 
 // ---- Framing: the rules of RFC 9112 Node's parser bends, checked before it reads a byte ----
 // llhttp takes two spaces where the request line has one (RFC 9112 §3 lets a parser be lenient
-// there; the workbook is not, as Python's strict_http11.py and Go's net/http are not). Node has no
-// option for it and req does not show the request line, so each connection's bytes pass these
-// checks on their way to the parser, as in servers/go/users/framing.go, rule for rule: the others
-// (a bare CR or LF, obs-fold, a repeated Content-Length: 400; empty lines before a request:
-// ignored) llhttp keeps too, and here they are answered in order behind pipelined requests. A
-// request that breaks a rule gets the contract's JSON 400 and the connection ends.
+// there; the workbook is not, as Python's strict_http11.py and Go's framing.go are not), reads
+// HTTP/0.9, sends 100 Continue to "100-continue, x" and ignores Expect in HTTP/1.0. Node has no
+// option for these and req does not show the request line, so each connection's bytes pass these
+// checks on their way to the parser, as in servers/go/users/framing.go: the others (a bare CR or
+// LF, obs-fold, a repeated Content-Length or one over 18 digits: 400; empty lines before a
+// request: ignored) llhttp keeps too, and here they are answered in order behind pipelined
+// requests. A request that breaks a rule gets the contract's JSON answer and the connection ends.
 const CR = 13;
 const LF = 10;
 const framings = new WeakMap(); // socket -> its FramingConn
