@@ -67,6 +67,7 @@ class Counter(BaseHTTPRequestHandler):
 def main() -> None:
     port = int(sys.argv[1] if len(sys.argv) > 1 else os.environ.get("PORT", "0"))
     server = ThreadingHTTPServer((HOST, port), Counter)
+    server.daemon_threads = False  # so server_close() waits for the requests in flight
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         print(f"listening on http://{HOST}:{server.server_port}", flush=True)

@@ -117,7 +117,9 @@ function main() {
   for (const signal of ["SIGTERM", "SIGINT"]) {
     process.on(signal, () => {
       server.close(() => process.exit(0));
-      server.closeAllConnections();
+      // Idle keep-alive connections close now; one busy with a request closes once it is
+      // answered and idle (closeAllConnections would cut the requests in flight).
+      setInterval(() => server.closeIdleConnections(), 20).unref();
     });
   }
   server.listen(port, HOST, () => {

@@ -155,6 +155,7 @@ def main() -> None:
         sys.exit("server.py: set AUTH_SECRET, the key that signs the tokens")
     port = int(sys.argv[1] if len(sys.argv) > 1 else os.environ.get("PORT", "0"))
     server = ThreadingHTTPServer((HOST, port), Notes)
+    server.daemon_threads = False  # so server_close() waits for the requests in flight
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         print(f"listening on http://{HOST}:{server.server_port}", flush=True)
