@@ -98,12 +98,12 @@ lab: setup ## set everything up and open your copy of the lessons (my-lessons/) 
 reset-lesson: ## put your copy of a lesson back as shipped: make reset-lesson N=03
 	@$(PYTHON) tools/my_lessons.py reset $(N)
 
-# Three workers, one test file each at a time (--dist loadfile keeps a notebook's cells together,
-# which nbval needs): most tests wait on servers, not on a core, so even on two cores a third
-# worker helps (measured on an idle 2-core machine: 118 s with two workers, 101 s with three).
+# Four workers, one test file each at a time (--dist loadfile keeps a notebook's cells together,
+# which nbval needs): most tests wait on servers, not on a core, so even on two cores more workers
+# help (measured on an idle 2-core machine, the same suite: 110 s with three workers, 99 s with four).
 # Under CI=true, `make test` runs the slow tier too (tests/conftest.py), so it needs its packages.
 test: setup $(PROGRAMS) $(if $(filter true,$(CI)),$(SLOW_INSTALLED) $(BOOK_INSTALLED)) ## run every check: notebooks (nbval), servers, launcher, exercises
-	$(PY) -m pytest -n 3 --dist loadfile
+	$(PY) -m pytest -n 4 --dist loadfile
 
 # The slow tier: each lesson with every cell run twice, and each lesson in JupyterLab in Chromium
 # (Debian's `chromium`: apt-get install -y chromium). Playwright drives it; its own browser
