@@ -35,6 +35,7 @@ MESSAGES = {
     404: "not found",
     405: "method not allowed",
     411: "Content-Length is required",
+    413: "body must be at most 16384 bytes",
     414: "request target is too long",
     417: "Expect must be 100-continue",
     431: "request headers are too large",
@@ -309,6 +310,9 @@ CASES = [
         400,
         LENGTH_NOT_VALID,
     ),
+    # RFC 9110 §15.5.14: a body over the limit is not read, so the connection is closed after the
+    # 413 and nothing in that body is taken for a request (Go and Node read and dropped it before).
+    case("body-over-16384-bytes", post(b"Content-Length: 16450", body=b"x" * 16416 + SMUGGLED), 413),
     # Kettle, "HTTP Desync Attacks": CL.TE. RFC 9112 §6.1: Transfer-Encoding wins and the server MUST
     # close after answering; a chunked body is refused (411), never what follows served.
     case("cl-te", post(b"Content-Length: 6", b"Transfer-Encoding: chunked", body=b"0\r\n\r\nG"), 411),
@@ -399,8 +403,8 @@ def assert_the_contracts_refusal(exchange, status: int, message: str, closes: bo
 
 def closes(status: int, data: bytes) -> bool:
     """Every refusal of HTTP/1.1 itself ends the connection, so what follows is never served;
-    so does the 411 of a chunked body, which is never read."""
-    return status in (400, 414, 417, 431, 501, 505) or (status == 411 and b"Transfer-Encoding" in data)
+    so do the 411 of a chunked body and the 413 of a body over the limit, which are never read."""
+    return status in (400, 413, 414, 417, 431, 501, 505) or (status == 411 and b"Transfer-Encoding" in data)
 
 
 def exchange_all(url: str, data: bytes) -> bytes:

@@ -327,7 +327,8 @@ async function readBody(req) {
   const length = req.headers["content-length"];
   if (length === undefined) throw new ApiError(411, "Content-Length is required");
   if (Number(length) > MAX_BODY_BYTES) {
-    throw new ApiError(413, `body must be at most ${MAX_BODY_BYTES} bytes`);
+    // The body is never read, so the connection is closed after the answer (RFC 9110 §15.5.14).
+    throw new ApiError(413, `body must be at most ${MAX_BODY_BYTES} bytes`, { Connection: "close" });
   }
   return new Promise((resolve, reject) => {
     const chunks = [];

@@ -326,7 +326,8 @@ def read_body(request: UsersRequestHandler) -> bytes:
         raise ApiError(411, "Content-Length is required")
     length = int(lengths[0])
     if length > MAX_BODY_BYTES:
-        raise ApiError(413, f"body must be at most {MAX_BODY_BYTES} bytes")
+        # The body is never read, so the connection is closed after the answer (RFC 9110 §15.5.14).
+        raise ApiError(413, f"body must be at most {MAX_BODY_BYTES} bytes", {"Connection": "close"})
     body = request.rfile.read(length)
     if len(body) < length:
         raise ConnectionError("the client closed the connection before the end of its body")

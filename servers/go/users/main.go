@@ -88,7 +88,7 @@ var (
 type ApiError struct {
 	status  int
 	message string
-	headers map[string]string // only 405 has one: Allow
+	headers map[string]string // 405: Allow; 411 and 413: Connection: close
 }
 
 func (e ApiError) Error() string { return e.message }
@@ -495,7 +495,9 @@ func readBody(r *http.Request) ([]byte, error) {
 		return nil, errorf(411, "Content-Length is required")
 	}
 	if r.ContentLength > MAX_BODY_BYTES {
-		return nil, errorf(413, "body must be at most %d bytes", MAX_BODY_BYTES)
+		// The body is never read, so the connection is closed after the answer (RFC 9110 §15.5.14).
+		message := fmt.Sprintf("body must be at most %d bytes", MAX_BODY_BYTES)
+		return nil, ApiError{413, message, map[string]string{"Connection": "close"}}
 	}
 	// r.Body ends at Content-Length, so this reads at most MAX_BODY_BYTES. (http.MaxBytesReader
 	// would be the guard for a body of unknown length, which readBody has already refused.)
