@@ -68,6 +68,20 @@ def test_an_idle_keep_alive_connection_is_closed_at_once_and_the_server_exits_0(
     assert seconds < 3
 
 
+def test_a_connection_that_has_sent_nothing_is_closed_at_once_and_the_server_exits_0(language):
+    """A balancer may hold a spare connection it has sent nothing on yet. It is idle, as a kept-alive
+    one is: closed at once (Go's Shutdown would count it busy for up to 5 s)."""
+    with serve(language, "users") as srv, socket.create_connection(("127.0.0.1", srv.port), 12) as sock:
+        time.sleep(0.2)  # accepted by now
+        started = time.monotonic()
+        os.kill(srv.pid, signal.SIGTERM)
+        assert sock.recv(65536) == b""  # closed by the server
+        status = wait_for_exit(srv)
+        seconds = time.monotonic() - started
+    assert status == 0
+    assert seconds < 1
+
+
 def post_until(url: str, stop: threading.Event, outcomes: list[int | str]) -> None:
     """POST new users through the balancer until stop; record each status (or the error)."""
     with requests.Session() as session:

@@ -680,6 +680,9 @@ function closeIdleWhenQuiet(server, seen) {
   setTimeout(() => {
     if (requestsSeen !== seen) return closeIdleWhenQuiet(server, requestsSeen);
     server.closeIdleConnections();
+    // Node's idle connections are those between two requests; one that has sent nothing yet
+    // (a balancer's spare) is idle too, and would hold the drain until HEADER_TIMEOUT.
+    for (const socket of silent) socket.destroy();
   }, QUIET_MS);
 }
 // Sockets whose last answer said Connection: close.
@@ -843,12 +846,18 @@ class FramingConn {
 // The server's 'connection' listener, after http.Server's own: Node's parser reads the socket
 // through the one 'data' listener that one added; the check goes in between. (Adding a 'data'
 // listener makes Node feed its parser from JavaScript instead of straight from C++.)
+// Connections that have not sent a byte yet (closeIdleWhenQuiet).
+const silent = new Set();
+
 function onConnection(socket) {
   const parse = socket.listeners("data")[0];
   socket.removeListener("data", parse);
   const framing = new FramingConn();
   framings.set(socket, framing);
+  silent.add(socket);
+  socket.on("close", () => silent.delete(socket));
   socket.on("data", (chunk) => {
+    silent.delete(socket);
     const passed = framing.check(chunk);
     // socket.parser is gone once Node has handed the socket over (CONNECT) or closed it.
     if (passed.length > 0 && socket.parser) parse(passed);

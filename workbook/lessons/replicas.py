@@ -93,8 +93,8 @@ class Replicas(dict[str, Server]):
     def stop(self) -> dict[str, int | None]:
         """Stop every replica at once, without taking it out of rotation first (each drains, as in
         replace); their exit statuses."""
-        # The same grace as replace: Go's Shutdown counts a connection that has sent nothing yet as
-        # busy for up to 5 s, longer than the launcher's default 3 s before SIGKILL.
+        # The same grace as replace: a request in flight may take up to DRAIN_TIMEOUT, longer than
+        # the launcher's default 3 s before SIGKILL.
         return {name: server.stop(grace=GRACE) for name, server in self.items()}
 
     def _retire(self) -> None:

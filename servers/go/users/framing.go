@@ -18,6 +18,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 )
 
@@ -44,6 +45,7 @@ type framingConn struct {
 	refused  bool         // its answer is written
 	requests int64        // request heads passed to net/http
 	answered atomic.Int64 // requests net/http answered and kept the connection open after
+	spoke    atomic.Bool  // the client has sent at least one byte
 	req      requestHead  // the request head being read
 	// after a head
 	body    int64 // bytes of body still to pass
@@ -69,12 +71,37 @@ type requestHead struct {
 	length  []byte // the last one's value
 }
 
+// open holds every connection net/http serves, until it closes.
+var open sync.Map // *framingConn -> struct{}
+
 // countAnswers is the server's ConnState hook: net/http moves a connection to StateIdle after
-// each answer it keeps the connection open after.
+// each answer it keeps the connection open after. It also keeps `open` up to date.
 func countAnswers(conn net.Conn, state http.ConnState) {
-	if c, ok := conn.(*framingConn); ok && state == http.StateIdle {
-		c.answered.Add(1)
+	c, ok := conn.(*framingConn)
+	if !ok {
+		return
 	}
+	switch state {
+	case http.StateNew:
+		open.Store(c, struct{}{})
+	case http.StateIdle:
+		c.answered.Add(1)
+	case http.StateClosed, http.StateHijacked:
+		open.Delete(c)
+	}
+}
+
+// closeSilent closes every connection that has not sent a byte yet. Shutdown counts such a
+// connection as busy for up to 5 s (net/http's rule for a new one), where Python and Node close
+// it at once as idle: a balancer that opened a spare connection would hold up the drain. Run by
+// Shutdown once its listener is closed (RegisterOnShutdown), so no new one can come.
+func closeSilent() {
+	open.Range(func(key, _ any) bool {
+		if c := key.(*framingConn); !c.spoke.Load() {
+			c.Close()
+		}
+		return true
+	})
 }
 
 func (c *framingConn) Read(p []byte) (int, error) {
@@ -86,6 +113,7 @@ func (c *framingConn) Read(p []byte) (int, error) {
 		if n == 0 { // the client is gone, or a deadline passed: net/http sees the same error
 			return 0, err
 		}
+		c.spoke.Store(true)
 		c.ready = c.check(c.buffer[:n])
 	}
 	n := copy(p, c.ready)

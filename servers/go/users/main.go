@@ -965,8 +965,10 @@ func main() {
 		}
 	}()
 	<-ctx.Done()
-	// Draining: stop accepting, close idle connections at once, let requests in flight (a POST
-	// whose body is still arriving too) finish for up to DRAIN_TIMEOUT, then exit 0.
+	// Draining: stop accepting, close idle connections at once (and those that have sent nothing
+	// yet: framing.go), let requests in flight (a POST whose body is still arriving too) finish
+	// for up to DRAIN_TIMEOUT, then exit 0.
+	server.RegisterOnShutdown(closeSilent)
 	timeout, cancel := context.WithTimeout(context.Background(), DRAIN_TIMEOUT*time.Second)
 	defer cancel()
 	server.Shutdown(timeout)
