@@ -1,51 +1,40 @@
 // The plumbing that exercises 05, 06 and 07 share in Go: what they are not about. Each of them
-// links this one file beside its main.go (one package, two files): the store, JSON in and out,
-// one JSON answer per request, the query of GET /users, and the launch contract. You need not open
-// it (but you may: nothing in it is hidden magic). Standard library only.
+// links this file beside its main.go, with launch.go (one package, three files): the store, JSON
+// in and out, one JSON answer per request, the query of GET /users (the launch contract is in
+// launch.go). You need not open it (but you may: nothing in it is hidden magic). Standard library
+// only.
 package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log"
 	"math"
-	"net"
 	"net/http"
 	"net/url"
-	"os"
-	"os/signal"
 	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
-	"time"
 	"unicode/utf8"
 )
 
 // ---- Constants ----
 
 // The names are those of the Python and Node files, so the three read alike (Go's own style would
-// be maxBodyBytes). 127.0.0.1, not 0.0.0.0: only programs on this machine can reach the server.
+// be maxBodyBytes).
 const (
-	HOST           = "127.0.0.1"
 	MAX_BODY_BYTES = 16384
 	MAX_JSON_DEPTH = 20 // nesting of [ and { in a request body
 	MAX_EMAIL      = 254
 	MAX_NAME       = 100
 	DEFAULT_LIMIT  = 20
 	MAX_LIMIT      = 100
-	// A slow client cannot hold a connection, or the server, forever.
-	HEADER_TIMEOUT  = 5 * time.Second  // from a request's first byte to the end of its headers
-	REQUEST_TIMEOUT = 10 * time.Second // from a request's first byte to the end of its body
-	IDLE_TIMEOUT    = 30 * time.Second // a keep-alive connection waiting for its next request
-	DRAIN_TIMEOUT   = 5 * time.Second  // requests in flight get this long to finish after SIGTERM
 )
 
 var (
@@ -480,46 +469,3 @@ func methodNotAllowed(allow string) http.Handler {
 var notFound = handle(func(http.ResponseWriter, *http.Request) error {
 	return errorf(404, "not found")
 })
-
-// ---- Start-up ----
-
-// serve follows the launch contract (servers/README.md): it listens on 127.0.0.1, on the port of
-// the first argument, else $PORT, else 0 (any free port), prints one readiness line, and on
-// SIGTERM or Ctrl-C drains: it returns once the requests in flight have finished.
-func serve(handler http.Handler) {
-	// Installed before listening: a launcher may stop the server as soon as it reads the line.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	port := os.Getenv("PORT")
-	if len(os.Args) > 1 {
-		port = os.Args[1]
-	}
-	if port == "" {
-		port = "0"
-	}
-	listener, err := net.Listen("tcp", net.JoinHostPort(HOST, port))
-	if err != nil {
-		log.Fatal(err)
-	}
-	server := &http.Server{
-		Handler:           handler,
-		ReadHeaderTimeout: HEADER_TIMEOUT,
-		ReadTimeout:       REQUEST_TIMEOUT,
-		WriteTimeout:      REQUEST_TIMEOUT,
-		IdleTimeout:       IDLE_TIMEOUT,
-	}
-	fmt.Printf("listening on http://%s\n", listener.Addr())
-	go func() {
-		if err := server.Serve(listener); !errors.Is(err, http.ErrServerClosed) {
-			log.Fatal(err)
-		}
-	}()
-	<-ctx.Done()
-	// Shutdown stops accepting, closes idle connections, and waits for the requests in flight,
-	// but not forever. Serve returns at once: main must wait for Shutdown, not for Serve.
-	deadline, cancel := context.WithTimeout(context.Background(), DRAIN_TIMEOUT)
-	defer cancel()
-	if err := server.Shutdown(deadline); err != nil {
-		log.Printf("shutdown: %v", err) // requests still running at the deadline: cut
-	}
-}

@@ -8,20 +8,10 @@
 package main
 
 import (
-	"context"
-	"fmt"
-	"log"
-	"net"
 	"net/http"
-	"os"
-	"os/signal"
 	"strconv"
 	"sync"
-	"syscall"
-	"time"
 )
-
-const host = "127.0.0.1"
 
 const allow = "GET, HEAD, PUT" // the methods /greeting supports (TODO 5)
 const maxGreetingBytes = 1000
@@ -51,13 +41,6 @@ func getGreeting(w http.ResponseWriter, r *http.Request) {
 }
 
 func main() {
-	port := os.Getenv("PORT")
-	if len(os.Args) > 1 {
-		port = os.Args[1]
-	}
-	if port == "" {
-		port = "0"
-	}
 	mux := http.NewServeMux()
 	// The pattern "/" matches every path, and a pattern without a method matches every method.
 	// TODO 1: only /greeting exists: every other path answers 404, whatever the method.
@@ -66,34 +49,5 @@ func main() {
 	// TODO 4: PUT /greeting: the request body becomes the greeting; answer 204 No Content.
 	// TODO 5: POST, DELETE, PATCH /greeting: 405 Method Not Allowed, with an Allow header.
 	mux.HandleFunc("/", getGreeting)
-	listener, err := net.Listen("tcp", net.JoinHostPort(host, port))
-	if err != nil {
-		log.Fatal(err)
-	}
-	// Deadlines, so that a slow or silent client cannot hold a connection (or the server) forever.
-	server := &http.Server{
-		Handler:           mux,
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       10 * time.Second,
-		WriteTimeout:      10 * time.Second,
-		IdleTimeout:       30 * time.Second,
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	// Serve returns as soon as Shutdown begins: main waits until Shutdown is done, or the
-	// process would exit with requests still in flight.
-	drained := make(chan struct{})
-	go func() {
-		defer close(drained)
-		<-ctx.Done()
-		// Let requests in flight finish, but for 5 s at most.
-		deadline, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		server.Shutdown(deadline)
-	}()
-	fmt.Printf("listening on http://%s\n", listener.Addr())
-	if err := server.Serve(listener); err != http.ErrServerClosed {
-		log.Fatal(err)
-	}
-	<-drained
+	serve(mux) // in launch.go: the launch contract of exercise 01
 }

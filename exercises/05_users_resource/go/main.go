@@ -5,7 +5,8 @@
 // POST /users already creates users, and the store already keeps them. Give each user its URL,
 // /users/{id}, and answer GET, PATCH and DELETE on it the way the README asks, then
 // `make check EX=05 IN=go`.
-// The store, JSON in and out and the start-up are in plumbing.go, shared with exercises 06 and 07.
+// The store and JSON in and out are in plumbing.go, shared with exercises 06 and 07; the start-up
+// is in launch.go, shared with every exercise after 01.
 package main
 
 import "net/http"

@@ -5,7 +5,8 @@
 // This is v1 (servers/README.md, without ETags), and a v1 client is deployed against it. Add what
 // the product needs, a `nickname` and `full_name` in place of `name`, the way the README asks, so
 // that every v1 contract test still passes; then `make check EX=07 IN=go`.
-// The store, JSON in and out, the query and the start-up are in plumbing.go, shared with 05 and 06.
+// The store, JSON in and out and the query are in plumbing.go, shared with 05 and 06; the start-up
+// is in launch.go, shared with every exercise after 01.
 package main
 
 import "net/http"

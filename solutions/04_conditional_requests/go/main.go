@@ -18,25 +18,19 @@
 package main
 
 import (
-	"context"
 	"errors"
+	// BEGIN SOLUTION
 	"fmt"
+	// END SOLUTION
 	"io"
-	"log"
-	"net"
 	"net/http"
-	"os"
-	"os/signal"
 	"strconv"
 	// BEGIN SOLUTION
 	"strings"
 	// END SOLUTION
 	"sync"
-	"syscall"
-	"time"
 )
 
-const host = "127.0.0.1"
 const maxNoteBytes = 1000
 
 // The resource's state. version goes up by one on every change, so it names the state the note
@@ -156,46 +150,10 @@ func putNote(w http.ResponseWriter, r *http.Request) {
 }
 
 func main() {
-	port := os.Getenv("PORT")
-	if len(os.Args) > 1 {
-		port = os.Args[1]
-	}
-	if port == "" {
-		port = "0"
-	}
 	mux := http.NewServeMux()
 	// "GET /note" matches HEAD too; the mux answers 404 for other paths and 405 with Allow for
 	// other methods on /note.
 	mux.HandleFunc("GET /note", getNote)
 	mux.HandleFunc("PUT /note", putNote)
-	listener, err := net.Listen("tcp", net.JoinHostPort(host, port))
-	if err != nil {
-		log.Fatal(err)
-	}
-	// Deadlines, so that a slow or silent client cannot hold a connection (or the server) forever.
-	server := &http.Server{
-		Handler:           mux,
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       10 * time.Second,
-		WriteTimeout:      10 * time.Second,
-		IdleTimeout:       30 * time.Second,
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	// Serve returns as soon as Shutdown begins: main waits until Shutdown is done, or the
-	// process would exit with requests still in flight.
-	drained := make(chan struct{})
-	go func() {
-		defer close(drained)
-		<-ctx.Done()
-		// Let requests in flight finish, but for 5 s at most.
-		deadline, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		server.Shutdown(deadline)
-	}()
-	fmt.Printf("listening on http://%s\n", listener.Addr())
-	if err := server.Serve(listener); err != http.ErrServerClosed {
-		log.Fatal(err)
-	}
-	<-drained
+	serve(mux) // in launch.go: the launch contract of exercise 01
 }

@@ -15,7 +15,8 @@
 // | // /users/{id}, and answer GET, PATCH and DELETE on it the way the README asks, then
 // | // `make check EX=05 IN=go`.
 // END SOLUTION
-// The store, JSON in and out and the start-up are in plumbing.go, shared with exercises 06 and 07.
+// The store and JSON in and out are in plumbing.go, shared with exercises 06 and 07; the start-up
+// is in launch.go, shared with every exercise after 01.
 package main
 
 import "net/http"

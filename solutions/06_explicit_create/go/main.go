@@ -15,7 +15,8 @@
 // | // refuses, an email already in use, comes out as a 500. Make every outcome explicit the way the
 // | // README asks, then `make check EX=06 IN=go`.
 // END SOLUTION
-// The store, JSON in and out and the start-up are in plumbing.go, shared with exercises 05 and 07.
+// The store and JSON in and out are in plumbing.go, shared with exercises 05 and 07; the start-up
+// is in launch.go, shared with every exercise after 01.
 package main
 
 import (
