@@ -3,14 +3,14 @@
 // Each exercise's server.js requires what it needs from here, through the link plumbing.js beside
 // it. You need not open this file (but you may: nothing in it is hidden magic). It follows the
 // `users` contract of servers/README.md without ETags: the store, JSON in and out, the query of
-// GET /users, routing, one JSON response per request, and the launch contract.
+// GET /users, routing, one JSON response per request, and the launch contract (launch.js beside
+// this file, which exercises 02 to 04 and 08 use too).
 "use strict";
 
-const http = require("node:http");
+const launch = require("./launch.js");
 
 // ---- Constants ----
 
-const HOST = "127.0.0.1"; // only programs on this machine can reach the server
 const MAX_BODY_BYTES = 16384;
 const MAX_JSON_DEPTH = 20;
 const MAX_EMAIL = 254;
@@ -18,9 +18,6 @@ const MAX_NAME = 100;
 const EMAIL_PATTERN = /^[^@ \t\r\n]+@[^@ \t\r\n]+$/;
 const DEFAULT_LIMIT = 20;
 const MAX_LIMIT = 100;
-const HEADER_TIMEOUT = 5; // seconds for the request line and headers
-const REQUEST_TIMEOUT = 10; // seconds for the whole request, body included
-const IDLE_TIMEOUT = 30; // seconds a keep-alive connection may wait for its next request
 const DRAIN_TIMEOUT = 10; // seconds the requests in flight get to finish after SIGTERM
 
 // ---- Errors ----
@@ -294,27 +291,14 @@ function handlerFor(collection, item) {
 
 // Serve /users (`collection`) and /users/{id} (`item`), handlers by method, by the launch contract.
 function serve(collection, item) {
-  // The port: first argument, else $PORT, else 0 (the OS picks any free port).
-  const port = Number(process.argv[2] ?? process.env.PORT ?? 0);
-  const server = http.createServer(handlerFor(collection, item));
-  // Deadlines, as in Go and Python: a slow or silent client cannot hold a connection.
-  server.headersTimeout = HEADER_TIMEOUT * 1000;
-  server.requestTimeout = REQUEST_TIMEOUT * 1000;
-  server.keepAliveTimeout = IDLE_TIMEOUT * 1000;
-  // SIGTERM (what process managers send) drains the server, and so does Ctrl-C, as Go's
-  // http.Server.Shutdown does: stop accepting, close idle connections, let the requests in flight
-  // finish, each answer closing its connection, for up to DRAIN_TIMEOUT; then exit 0. Installed
-  // before listening: a launcher may send it the moment it reads the readiness line.
-  for (const signal of ["SIGTERM", "SIGINT"]) {
-    process.on(signal, () => {
+  // launch.js drains the server on SIGTERM or Ctrl-C, as Go's http.Server.Shutdown does: stop
+  // accepting, close idle connections, let the requests in flight finish, exit 0. Here each answer
+  // from then on closes its connection too, and the drain lasts at most DRAIN_TIMEOUT.
+  launch.serve(handlerFor(collection, item), {
+    onStop: () => {
       draining = true;
-      // Stop accepting and close the idle connections (Node 19+); exit once the last one is gone.
-      server.close(() => process.exit(0));
       setTimeout(() => process.exit(0), DRAIN_TIMEOUT * 1000).unref();
-    });
-  }
-  server.listen(port, HOST, () => {
-    console.log(`listening on http://${HOST}:${server.address().port}`);
+    },
   });
 }
 

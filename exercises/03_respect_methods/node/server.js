@@ -6,9 +6,10 @@
 // HEAD, PUT, a method it does not support and a path that does not exist the way the README asks,
 // then `make check EX=03 IN=node`.
 
-const http = require("node:http");
+// The launch contract of exercise 01 (127.0.0.1, the port, the readiness line, draining on
+// SIGTERM): launch.js, shared by exercises 02 to 08 (no need to open it).
+const { serve } = require("./launch.js");
 
-const HOST = "127.0.0.1";
 const ALLOW = "GET, HEAD, PUT"; // the methods /greeting supports (TODO 5)
 const MAX_GREETING_BYTES = 1000;
 
@@ -35,24 +36,4 @@ function route(req, res) {
   sendText(res, 200, greeting);
 }
 
-function main() {
-  const port = Number(process.argv[2] ?? process.env.PORT ?? 0);
-  const server = http.createServer(route);
-  // Deadlines, as in Go and Python: a slow or silent client cannot hold a connection forever.
-  server.headersTimeout = 5000;
-  server.requestTimeout = 10000;
-  server.keepAliveTimeout = 30000;
-  for (const signal of ["SIGTERM", "SIGINT"]) {
-    process.on(signal, () => {
-      server.close(() => process.exit(0));
-      // Idle keep-alive connections close now; one busy with a request closes once it is
-      // answered and idle (closeAllConnections would cut the requests in flight).
-      setInterval(() => server.closeIdleConnections(), 20).unref();
-    });
-  }
-  server.listen(port, HOST, () => {
-    console.log(`listening on http://${HOST}:${server.address().port}`);
-  });
-}
-
-main();
+serve(route);

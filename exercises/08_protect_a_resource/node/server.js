@@ -10,9 +10,10 @@
 "use strict";
 
 const crypto = require("node:crypto");
-const http = require("node:http");
+// The launch contract of exercise 01 (127.0.0.1, the port, the readiness line, draining on
+// SIGTERM): launch.js, shared by exercises 02 to 08 (no need to open it).
+const { serve } = require("./launch.js");
 
-const HOST = "127.0.0.1";
 const SECRET = process.env.AUTH_SECRET ?? "";
 const REALM = 'Bearer realm="notes"';
 const NOTE_PATH = /^\/notes\/([a-z0-9]+)$/;
@@ -108,23 +109,7 @@ function main() {
     console.error("server.js: set AUTH_SECRET, the key that signs the tokens");
     process.exit(1);
   }
-  const port = Number(process.argv[2] ?? process.env.PORT ?? 0);
-  const server = http.createServer(route);
-  // Deadlines, as in Go and Python: a slow or silent client cannot hold a connection forever.
-  server.headersTimeout = 5000;
-  server.requestTimeout = 10000;
-  server.keepAliveTimeout = 30000;
-  for (const signal of ["SIGTERM", "SIGINT"]) {
-    process.on(signal, () => {
-      server.close(() => process.exit(0));
-      // Idle keep-alive connections close now; one busy with a request closes once it is
-      // answered and idle (closeAllConnections would cut the requests in flight).
-      setInterval(() => server.closeIdleConnections(), 20).unref();
-    });
-  }
-  server.listen(port, HOST, () => {
-    console.log(`listening on http://${HOST}:${server.address().port}`);
-  });
+  serve(route);
 }
 
 main();

@@ -26,9 +26,10 @@
 // END SOLUTION
 
 const crypto = require("node:crypto");
-const http = require("node:http");
+// The launch contract of exercise 01 (127.0.0.1, the port, the readiness line, draining on
+// SIGTERM): launch.js, shared by exercises 02 to 08 (no need to open it).
+const { serve } = require("./launch.js");
 
-const HOST = "127.0.0.1";
 // BEGIN SOLUTION
 const COOKIE = "visits";
 const MAX_DIGITS = 18; // a count longer than this was not written by us (and would not fit Go's int64)
@@ -119,24 +120,4 @@ function counter(req, res) {
   res.end(body);
 }
 
-function main() {
-  const port = Number(process.argv[2] ?? process.env.PORT ?? 0);
-  const server = http.createServer(counter);
-  // Deadlines, as in Go and Python: a slow or silent client cannot hold a connection forever.
-  server.headersTimeout = 5000;
-  server.requestTimeout = 10000;
-  server.keepAliveTimeout = 30000;
-  for (const signal of ["SIGTERM", "SIGINT"]) {
-    process.on(signal, () => {
-      server.close(() => process.exit(0));
-      // Idle keep-alive connections close now; one busy with a request closes once it is
-      // answered and idle (closeAllConnections would cut the requests in flight).
-      setInterval(() => server.closeIdleConnections(), 20).unref();
-    });
-  }
-  server.listen(port, HOST, () => {
-    console.log(`listening on http://${HOST}:${server.address().port}`);
-  });
-}
-
-main();
+serve(counter);
