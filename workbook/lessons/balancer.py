@@ -79,8 +79,8 @@ def caddy_config(
         }
     if not reuse_connections:
         # A new connection to an upstream for every request: no request can meet a kept-alive
-        # connection in the instant a draining upstream closes it (RFC 9112, section 9.3.1), which
-        # Caddy would not retry for a POST, since the request may have been carried out.
+        # connection in the instant a draining upstream closes it (RFC 9112, section 9.5), which
+        # Caddy would not retry for a POST, since the request may have been carried out (9.3.1).
         proxy["transport"] = {"protocol": "http", "keep_alive": {"enabled": False}}
     if show_upstream:
         proxy["headers"] = {"response": {"set": {"X-Upstream": ["{http.reverse_proxy.upstream.hostport}"]}}}
