@@ -3,15 +3,13 @@
 Each exercise's server.py imports what it needs from here, through the link plumbing.py beside
 it. You need not open this file (but you may: nothing in it is hidden magic). It follows the
 `users` contract of servers/README.md without ETags: the store, JSON in and out, the query of
-GET /users, routing, one JSON response per request, and the launch contract.
+GET /users, routing, one JSON response per request, and the launch contract (through launch.py).
 """
 
+import functools
 import json
-import os
 import re
-import signal
 import socket
-import sys
 import threading
 import time
 import traceback
@@ -20,9 +18,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs
 
+import launch
+
 # ---- Constants ----------------------------------------------------------------------------
 
-HOST = "127.0.0.1"  # only programs on this machine can reach the server
 MAX_BODY_BYTES = 16384
 MAX_JSON_DEPTH = 20
 MAX_EMAIL = 254
@@ -361,8 +360,9 @@ class DrainingServer(ThreadingHTTPServer):
     daemon_threads = True  # a thread still stuck after DRAIN_TIMEOUT does not hold the exit
     block_on_close = False  # drain() does the waiting, with a deadline
 
-    def __init__(self, port: int, handlers: tuple[Handlers, Handlers]) -> None:
-        super().__init__((HOST, port), UsersHandler)
+    def __init__(self, address: tuple[str, int], handler_class: type[UsersHandler],
+                 handlers: tuple[Handlers, Handlers]) -> None:
+        super().__init__(address, handler_class)
         self.handlers = handlers  # (collection, item)
         self.changed = threading.Condition()  # notified when a connection opens, closes or idles
         self.connections: dict[socket.socket, bool] = {}  # every open one: is a request under way?
@@ -377,6 +377,11 @@ class DrainingServer(ThreadingHTTPServer):
         with self.changed:
             self.connections.pop(connection, None)
             self.changed.notify_all()
+
+    def server_close(self) -> None:
+        """launch.serve() calls this on SIGTERM or Ctrl-C: drain, then close."""
+        self.drain()
+        super().server_close()
 
     def drain(self) -> None:
         """Stop as Go's http.Server.Shutdown does, waiting DRAIN_TIMEOUT at most."""
@@ -400,20 +405,6 @@ def shut(connection: socket.socket) -> None:
         pass  # already closed by its thread
 
 
-def stop(signum: int, frame: Any) -> None:
-    raise SystemExit(0)  # leaves serve_forever(); serve() drains, then the process exits 0
-
-
 def serve(collection: Handlers, item: Handlers) -> None:
-    """Serve /users (`collection`) and /users/{id} (`item`) by the launch contract."""
-    # The port: first argument, else $PORT, else 0 (the OS picks any free port).
-    port = int(sys.argv[1] if len(sys.argv) > 1 else os.environ.get("PORT", "0"))
-    # Installed before listening: a launcher may stop the server once it reads the readiness line.
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    server = DrainingServer(port, (collection, item))
-    print(f"listening on http://{HOST}:{server.server_port}", flush=True)
-    try:
-        server.serve_forever()
-    finally:
-        server.drain()
+    """Serve /users (`collection`) and /users/{id} (`item`) by the launch contract (launch.py)."""
+    launch.serve(UsersHandler, functools.partial(DrainingServer, handlers=(collection, item)))

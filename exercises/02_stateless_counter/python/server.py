@@ -12,20 +12,22 @@ import hashlib
 import hmac
 import json
 import os
-import signal
 import sys
 from http.cookies import CookieError, SimpleCookie
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from threading import Lock
 
-HOST = "127.0.0.1"
+# 127.0.0.1, the port, the readiness line, SIGTERM: exercise 01's launch contract, in launch.py
+# (shared by the exercises; no need to open it).
+from launch import serve
+
 COOKIE = "visitor"
 
 # TODO: this is the state to move out of the process. Another replica has its own dict, and a
 # restart starts from an empty one. Every server the check starts gets two environment variables:
 # COUNTER_SECRET (a key they all share) and COUNTER_STORE (a directory they all share).
 visits: dict[str, int] = {}  # visitor id -> visits so far
-visits_lock = Lock()  # ThreadingHTTPServer runs each request in a thread of its own
+visits_lock = Lock()  # serve() runs each connection in a thread of its own
 
 
 def cookie_value(header: str | None, name: str) -> str | None:
@@ -47,9 +49,6 @@ def count_visit(visitor: str | None) -> tuple[str, int]:
 
 
 class Counter(BaseHTTPRequestHandler):
-    # A silent connection is closed after 10 s, as Go and Node do: a slow client cannot hold a thread.
-    timeout = 10
-
     def do_GET(self) -> None:
         if self.path != "/":
             self.send_error(404)
@@ -64,19 +63,5 @@ class Counter(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
 
-def main() -> None:
-    port = int(sys.argv[1] if len(sys.argv) > 1 else os.environ.get("PORT", "0"))
-    server = ThreadingHTTPServer((HOST, port), Counter)
-    server.daemon_threads = False  # so server_close() waits for the requests in flight
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
-    try:
-        print(f"listening on http://{HOST}:{server.server_port}", flush=True)
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
-
-
 if __name__ == "__main__":
-    main()
+    serve(Counter)

@@ -7,26 +7,23 @@ method it does not support and a path that does not exist the way the README ask
 `make check EX=03 IN=python`.
 """
 
-import os
-import signal
-import sys
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import urlsplit
 
-HOST = "127.0.0.1"
+# 127.0.0.1, the port, the readiness line, SIGTERM: exercise 01's launch contract, in launch.py
+# (shared by the exercises; no need to open it).
+from launch import serve
+
 ALLOW = "GET, HEAD, PUT"  # the methods /greeting supports (TODO 5)
 MAX_GREETING_BYTES = 1000
 
 # The resource's state: PUT replaces it (TODO 4).
 greeting = b"Hello, World!\n"
-greeting_lock = threading.Lock()  # ThreadingHTTPServer runs each request in a thread of its own
+greeting_lock = threading.Lock()  # serve() runs each connection in a thread of its own
 
 
 class Greeting(BaseHTTPRequestHandler):
-    # A silent connection is closed after 10 s, as Go and Node do: a slow client cannot hold a thread.
-    timeout = 10
-
     # http.server calls do_<METHOD>; for a method without one it answers 501 Not Implemented.
     def do_GET(self) -> None:
         # TODO 1: only /greeting exists: every other path answers 404, whatever the method.
@@ -50,19 +47,5 @@ class Greeting(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
 
-def main() -> None:
-    port = int(sys.argv[1] if len(sys.argv) > 1 else os.environ.get("PORT", "0"))
-    server = ThreadingHTTPServer((HOST, port), Greeting)
-    server.daemon_threads = False  # so server_close() waits for the requests in flight
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
-    try:
-        print(f"listening on http://{HOST}:{server.server_port}", flush=True)
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
-
-
 if __name__ == "__main__":
-    main()
+    serve(Greeting)

@@ -14,13 +14,15 @@ import hmac
 import json
 import os
 import re
-import signal
 import sys
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
-HOST = "127.0.0.1"
+# 127.0.0.1, the port, the readiness line, SIGTERM: exercise 01's launch contract, in launch.py
+# (shared by the exercises; no need to open it).
+from launch import serve
+
 SECRET = os.environ.get("AUTH_SECRET", "").encode()
 REALM = 'Bearer realm="notes"'
 NOTE_PATH = re.compile(r"/notes/([a-z0-9]+)")
@@ -29,7 +31,7 @@ MAX_BODY_BYTES = 10000
 
 # The resource's state: one note per user.
 notes: dict[str, str] = {}
-notes_lock = threading.Lock()  # ThreadingHTTPServer runs each request in a thread of its own
+notes_lock = threading.Lock()  # serve() runs each connection in a thread of its own
 
 
 class Refused(Exception):
@@ -65,9 +67,6 @@ def authenticate(authorization: str | None, query: str, user: str) -> None:
 
 
 class Notes(BaseHTTPRequestHandler):
-    # A silent connection is closed after 10 s, as Go and Node do: a slow client cannot hold a thread.
-    timeout = 10
-
     def do_GET(self) -> None:
         self.handle_note(write=False)
 
@@ -116,17 +115,7 @@ class Notes(BaseHTTPRequestHandler):
 def main() -> None:
     if not SECRET:
         sys.exit("server.py: set AUTH_SECRET, the key that signs the tokens")
-    port = int(sys.argv[1] if len(sys.argv) > 1 else os.environ.get("PORT", "0"))
-    server = ThreadingHTTPServer((HOST, port), Notes)
-    server.daemon_threads = False  # so server_close() waits for the requests in flight
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
-    try:
-        print(f"listening on http://{HOST}:{server.server_port}", flush=True)
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
+    serve(Notes)
 
 
 if __name__ == "__main__":

@@ -27,17 +27,19 @@ import hashlib
 import hmac
 import json
 import os
-import signal
 import sys
 from http.cookies import CookieError, SimpleCookie
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+# 127.0.0.1, the port, the readiness line, SIGTERM: exercise 01's launch contract, in launch.py
+# (shared by the exercises; no need to open it).
+from launch import serve
 
 # BEGIN SOLUTION
 # STARTER
 # | from threading import Lock
 # END SOLUTION
 
-HOST = "127.0.0.1"
 # BEGIN SOLUTION
 COOKIE = "visits"
 MAX_DIGITS = 18  # a count longer than this was not written by us (and would not fit Go's int64)
@@ -78,7 +80,7 @@ def verified_count(value: str | None) -> int:
 # | # restart starts from an empty one. Every server the check starts gets two environment variables:
 # | # COUNTER_SECRET (a key they all share) and COUNTER_STORE (a directory they all share).
 # | visits: dict[str, int] = {}  # visitor id -> visits so far
-# | visits_lock = Lock()  # ThreadingHTTPServer runs each request in a thread of its own
+# | visits_lock = Lock()  # serve() runs each connection in a thread of its own
 # END SOLUTION
 
 
@@ -104,9 +106,6 @@ def cookie_value(header: str | None, name: str) -> str | None:
 # |
 # END SOLUTION
 class Counter(BaseHTTPRequestHandler):
-    # A silent connection is closed after 10 s, as Go and Node do: a slow client cannot hold a thread.
-    timeout = 10
-
     def do_GET(self) -> None:
         if self.path != "/":
             self.send_error(404)
@@ -131,19 +130,5 @@ class Counter(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
 
-def main() -> None:
-    port = int(sys.argv[1] if len(sys.argv) > 1 else os.environ.get("PORT", "0"))
-    server = ThreadingHTTPServer((HOST, port), Counter)
-    server.daemon_threads = False  # so server_close() waits for the requests in flight
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
-    try:
-        print(f"listening on http://{HOST}:{server.server_port}", flush=True)
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
-
-
 if __name__ == "__main__":
-    main()
+    serve(Counter)

@@ -18,14 +18,14 @@ with the list of those it does.
 # | """
 # END SOLUTION
 
-import os
-import signal
-import sys
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import urlsplit
 
-HOST = "127.0.0.1"
+# 127.0.0.1, the port, the readiness line, SIGTERM: exercise 01's launch contract, in launch.py
+# (shared by the exercises; no need to open it).
+from launch import serve
+
 # BEGIN SOLUTION
 ALLOW = "GET, HEAD, PUT"  # the methods /greeting supports: what a 405 must list in Allow
 # STARTER
@@ -39,13 +39,10 @@ MAX_GREETING_BYTES = 1000
 # | # The resource's state: PUT replaces it (TODO 4).
 # END SOLUTION
 greeting = b"Hello, World!\n"
-greeting_lock = threading.Lock()  # ThreadingHTTPServer runs each request in a thread of its own
+greeting_lock = threading.Lock()  # serve() runs each connection in a thread of its own
 
 
 class Greeting(BaseHTTPRequestHandler):
-    # A silent connection is closed after 10 s, as Go and Node do: a slow client cannot hold a thread.
-    timeout = 10
-
     # BEGIN SOLUTION
     def route(self) -> None:
         """Every method comes here: path first (404), then method (405)."""
@@ -121,19 +118,5 @@ class Greeting(BaseHTTPRequestHandler):
         # END SOLUTION
 
 
-def main() -> None:
-    port = int(sys.argv[1] if len(sys.argv) > 1 else os.environ.get("PORT", "0"))
-    server = ThreadingHTTPServer((HOST, port), Greeting)
-    server.daemon_threads = False  # so server_close() waits for the requests in flight
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
-    try:
-        print(f"listening on http://{HOST}:{server.server_port}", flush=True)
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
-
-
 if __name__ == "__main__":
-    main()
+    serve(Greeting)

@@ -1,0 +1,1 @@
+../../_plumbing/launch.py

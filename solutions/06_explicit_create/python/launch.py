@@ -1,0 +1,1 @@
+../../../exercises/_plumbing/launch.py
