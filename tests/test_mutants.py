@@ -65,7 +65,8 @@ def build(mutant: Mutant) -> Path:
     solution = SOLUTIONS / mutant.exercise.name / mutant.language
     directory = WORKDIR / mutant.id
     shutil.rmtree(directory, ignore_errors=True)
-    shutil.copytree(solution, directory)
+    # Not __pycache__: running a solution's server.py by hand leaves one beside it.
+    shutil.copytree(solution, directory, ignore=shutil.ignore_patterns("__pycache__", ".*"))
     for path in directory.iterdir():
         path.write_text(solution_code(path.read_text(encoding="utf-8"), mutant.language))
     for edit in mutant.edits:
