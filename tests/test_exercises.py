@@ -185,3 +185,12 @@ def test_a_server_that_does_not_start_shows_its_own_output(scratch):
     assert "✗ the checks could not run" in report
     assert "error: cannot open the store at /nowhere" in report
     assert not re.search(r'File ".*workbook', report)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_learners_file_of_05_to_07_holds_at_most_150_lines(language):
+    """The issue's bound: what the learner opens holds the exercise, the rest is in _plumbing/."""
+    for exercise in exercises():
+        if exercise.name[:2] in ("05", "06", "07") and untouched(exercise, language):  # not your work
+            path = exercise.source(language) / ENTRY_FILE[language]
+            assert len(path.read_text(encoding="utf-8").splitlines()) <= 150, path

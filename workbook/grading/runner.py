@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import os
 import random
-import shutil
-import tempfile
 import time
 from pathlib import Path
 
@@ -14,7 +12,7 @@ import requests
 
 from ..build import BuildError
 from ..launcher import ServerError, serve
-from ..scratch import folder_prefix
+from ..scratch import Folder
 from ..toolchain import ToolchainError
 from ..wire import RawExchange
 from .api import START_TIMEOUT, Check, Context, Failed, Hung, NotHTTP
@@ -50,7 +48,9 @@ def run(
     except Exception as error:  # a broken checks.py is the workbook's bug, not the learner's
         report.problem = f"internal error: {exercise.name}/checks.py cannot be loaded: {error!r}"
         return report
-    scratch = Path(tempfile.mkdtemp(prefix=folder_prefix(f"check-{exercise.number}")))
+    # Registered with the guardian: removed even if this process is killed in the middle of a run.
+    folder = Folder(f"check-{exercise.number}")
+    scratch = folder.path
     try:
         env = module.environment(scratch) if hasattr(module, "environment") else {}
         try:
@@ -84,7 +84,7 @@ def run(
     except Exception as error:
         report.problem = f"internal error in the checker: {type(error).__name__}: {error} (please report it)"
     finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+        folder.remove()
     return report
 
 

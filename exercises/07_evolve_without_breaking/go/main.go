@@ -5,8 +5,7 @@
 // This is v1 (servers/README.md, without ETags), and a v1 client is deployed against it. Add what
 // the product needs, a `nickname` and `full_name` in place of `name`, the way the README asks, so
 // that every v1 contract test still passes; then `make check EX=07 IN=go`.
-// The store, JSON in and out and the query are in plumbing.go, shared with 05 and 06; the start-up
-// is in launch.go, shared with every exercise after 01.
+// Store, JSON and query: plumbing.go (shared with 05, 06); start-up: launch.go (shared from 02 on).
 package main
 
 import "net/http"

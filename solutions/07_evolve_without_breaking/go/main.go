@@ -17,8 +17,7 @@
 // | // the product needs, a `nickname` and `full_name` in place of `name`, the way the README asks, so
 // | // that every v1 contract test still passes; then `make check EX=07 IN=go`.
 // END SOLUTION
-// The store, JSON in and out and the query are in plumbing.go, shared with 05 and 06; the start-up
-// is in launch.go, shared with every exercise after 01.
+// Store, JSON and query: plumbing.go (shared with 05, 06); start-up: launch.go (shared from 02 on).
 package main
 
 // BEGIN SOLUTION
