@@ -11,6 +11,7 @@ import socket
 import time
 
 import pytest
+from test_users_draining import wait_for_exit
 
 from workbook import LANGUAGES
 from workbook.launcher import serve
@@ -37,11 +38,8 @@ def test_a_put_in_flight_at_sigterm_is_answered_and_the_server_exits_0(exercise,
             answer = b""
             while b"\r\n\r\n" not in answer and (chunk := sock.recv(4096)):
                 answer += chunk
-        deadline = time.monotonic() + 5
-        while server.running() and time.monotonic() < deadline:
-            time.sleep(0.02)  # it exits by itself, once the answer is out
-        exited = not server.running()
+        status = wait_for_exit(server, seconds=5)  # it exits by itself, once the answer is out
     finally:
-        status = server.stop()
+        server.stop()
     assert answer.split(b" ", 2)[1:2] == [b"204"], answer
-    assert exited and status == 0
+    assert status == 0
