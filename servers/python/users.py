@@ -601,6 +601,10 @@ class UsersRequestHandler(StrictRequestHandler):
         """Send one response; HEAD gets GET's headers, Content-Length included, and no body."""
         if self.close_connection or self.server.draining:  # say so, as Go and Node do
             headers = {**headers, "Connection": "close"}
+        elif self.request_version == "HTTP/1.0" and "Connection" not in headers:
+            # It asked for keep-alive, the only way an HTTP/1.0 connection stays open: say that
+            # it does (RFC 9112 Appendix C.2.2), as Go and Node do.
+            headers = {**headers, "Connection": "keep-alive"}
         # Unless the handler says otherwise, no cache may store the answer (servers/README.md).
         headers = {"Cache-Control": CACHE_NEVER, **headers}
         self.send_response(status)

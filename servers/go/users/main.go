@@ -892,6 +892,15 @@ func serveHTTP(w http.ResponseWriter, r *http.Request) {
 			sendJSON(w, r, response{500, map[string]string{"Connection": "close"}, body})
 		}
 	}()
+	// RFC 9110 §6.2: answer in HTTP/1.1, the highest version this server conforms to, as Python
+	// and Node do; net/http would write the request's HTTP/1.0 in the status line. It has already
+	// decided from the request as sent whether the connection stays open and whether 100 Continue
+	// may be sent (it reads those before any handler runs), so what changes is the status line and
+	// a "Connection: close" where the connection closes. Every answer has a Content-Length
+	// (sendJSON), so none is chunked to an HTTP/1.0 client (RFC 9112 §6.1).
+	if r.ProtoMajor == 1 && r.ProtoMinor == 0 {
+		r.ProtoMinor = 1
+	}
 	// The path as sent, before percent-decoding, like Python's requestline and Node's req.url.
 	path, query, _ := strings.Cut(r.RequestURI, "?")
 	var res response
