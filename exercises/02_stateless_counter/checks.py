@@ -94,6 +94,17 @@ def forged_cookie(ctx: Context) -> None:
     visitor.expect_visits(1, why=" for a cookie whose value was changed by the client")
 
 
+@check_that("a cookie the server could not have written is a new visitor, and the server lives on", hint=4)
+def malformed_cookie(ctx: Context) -> None:
+    visitor = Visitor(ctx)
+    visitor.expect_visits(1)
+    names = list(visitor.cookies)
+    # A count with no signature (a client that wants more visits), then no count at all.
+    for value, what in (("1000", "a bare count, unsigned"), ("x.y", "no count at all")):
+        visitor.cookies = {name: value for name in names}
+        visitor.expect_visits(1, why=f" for a cookie set by the client to {value} ({what})")
+
+
 def forge(value: str) -> str:
     """The same value with its first character changed (a digit to the next digit, a letter to the next)."""
     if not value:
