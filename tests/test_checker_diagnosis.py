@@ -122,6 +122,17 @@ def test_a_hang_names_the_request_and_later_checks_do_not_wait(scratch):
     assert time.monotonic() - started < 15
 
 
+def test_a_hang_on_a_request_with_a_body_names_reading_it_to_the_end(scratch):
+    solution_with(
+        scratch,
+        GREETING,
+        "        body = self.rfile.read(int(length))\n",
+        "        body = self.rfile.read()\n",
+    )
+    report = grade(GREETING, scratch)
+    assert "reads the body until the connection ends, not Content-Length bytes" in report
+
+
 @pytest.mark.parametrize(
     "port, wanted",
     [("0", "names port 0, which no server can listen on"), ("99999", "names port 99999")],

@@ -30,6 +30,9 @@ START_TIMEOUT = 5.0  # seconds a server gets to print its readiness line
 REQUEST_TIMEOUT = 5.0  # seconds a server gets to answer one request
 
 Shown = Exchange | RawExchange
+# Why a request with a body may hang: the client keeps its side open after the body, so a server
+# reading the body to its end (Python's rfile.read()) waits for ever.
+READS_TO_THE_END = " Or one that reads the body until the connection ends, not Content-Length bytes?"
 
 FIRST_NAMES = ("Ada", "Grace", "Alan", "Edsger", "Barbara", "Margaret", "Donald", "Radia", "Ken", "Frances")
 LAST_NAMES = (
@@ -196,7 +199,8 @@ class Context:
                 raise Hung(
                     f"an answer to {method} {path} within {REQUEST_TIMEOUT:g} s",
                     got="no answer: the request hangs. A deadlock (a lock taken twice, a channel no "
-                    "one reads) or a handler that never sends its response?",
+                    "one reads) or a handler that never sends its response?"
+                    + (READS_TO_THE_END if data.partition(b"\r\n\r\n")[2] else ""),
                 ) from None
             problems = framing_problems(raw.received, head=method == "HEAD")
             raise NotHTTP(
@@ -214,7 +218,8 @@ class Context:
             raise Hung(
                 f"an answer to {self.last_sent} within {REQUEST_TIMEOUT:g} s",
                 (ex,),
-                got="no answer: the request hangs. A deadlock or a handler that never sends its response?",
+                got="no answer: the request hangs. A deadlock or a handler that never sends its response?"
+                + (READS_TO_THE_END if data.partition(b"\r\n\r\n")[2] else ""),
             )
         return ex
 
