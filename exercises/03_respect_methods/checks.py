@@ -72,7 +72,11 @@ def method_not_allowed(ctx: Context) -> None:
 
 @check_that("other paths answer 404, whatever the method", hint=1)
 def unknown_paths(ctx: Context) -> None:
+    before = ctx.request("GET", "/greeting").response.text
     for method, path in (("GET", "/"), ("GET", "/nope"), ("GET", "/greeting/extra"),
-                         ("GET", "/greetings"), ("DELETE", "/nope")):
-        ex = ctx.request(method, path)
+                         ("GET", "/greetings"), ("DELETE", "/nope"), ("PUT", "/greetings")):
+        ex = ctx.request(method, path, data=ctx.text().encode() if method == "PUT" else None)
         expect(ex.response.status_code == 404, f"{method} {path}: status 404 Not Found", ex)
+    after = ctx.request("GET", "/greeting")
+    expect(after.response.text == before, f"GET /greeting still answers {before!r}: a PUT to another "
+           "path changes nothing", after)
