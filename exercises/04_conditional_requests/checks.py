@@ -33,7 +33,7 @@ def get_has_etag(ctx: Context) -> None:
 
 @check_that("If-None-Match with the current ETag answers 304, the ETag, and no body", hint=2)
 def not_modified(ctx: Context) -> None:
-    etag, _ = current(ctx)
+    etag, full = current(ctx)
     # Raw bytes and Connection: close, so any body sent after the headers is seen here.
     ex = ctx.raw(b"GET /note HTTP/1.1\r\nHost: 127.0.0.1\r\nIf-None-Match: " + etag.encode()
                  + b"\r\nConnection: close\r\n\r\n")
@@ -41,6 +41,12 @@ def not_modified(ctx: Context) -> None:
     expect(ex.status == 304, f"status 304 Not Modified: the client's copy ({etag}) is current", ex)
     expect(headers.get("etag") == etag, f"the header ETag: {etag} (it tells a cache which copy is good)", ex)
     expect(body == b"", "nothing after the headers: a 304 has no body", ex, got=f"{len(body)} bytes of body")
+    # A cache keeps its stored headers and updates them from a 304: a Content-Length there
+    # describes the body it already has, never the empty one of the 304 (RFC 9110 §8.6).
+    length = str(len(full.response.content))
+    expect(headers.get("content-length") in (None, length),
+           f"no Content-Length, or the note's own ({length}): a 304's is the length a 200 would have "
+           "(RFC 9110 §8.6)", ex, got=f"Content-Length: {headers.get('content-length')}")
 
 
 @check_that("If-None-Match compares weakly and takes a list or *; another ETag gets the note", hint=3)
