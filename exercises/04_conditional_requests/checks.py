@@ -12,8 +12,12 @@ def current(ctx: Context) -> tuple[str, Exchange]:
     ex = ctx.request("GET", "/note")
     etag = ex.response.headers.get("ETag", "")
     strong = etag.startswith('"') and etag.endswith('"') and len(etag) >= 2
-    expect(ex.response.status_code == 200 and strong,
-           'first of all (the first check): GET /note answers 200 and a strong ETag such as "v1"', ex)
+    status = ex.response.status_code
+    came = f"status {status}" if status != 200 else f"ETag: {etag}" if etag else "no ETag"
+    # Said in the got, so that the one line of each later check names what is wrong.
+    expect(status == 200 and strong,
+           'first of all (the first check): GET /note answers 200 and a strong ETag such as "v1"', ex,
+           got=f"{came} on GET /note: the first check fails")
     return etag, ex
 
 
