@@ -98,7 +98,7 @@ def put_stale(ctx: Context) -> None:
            f"If-Match: W/{now} -> status 412: If-Match compares strongly, a weak ETag never matches", weak)
 
 
-@check_that("after a change, the old ETag gets the new note, not 304", hint=1)
+@check_that("PUT without If-Match: 204 and the new ETag; the old ETag then gets the note, not 304", hint=1)
 def old_etag_is_stale(ctx: Context) -> None:
     old, _ = current(ctx)
     text = ctx.text()
@@ -107,3 +107,7 @@ def old_etag_is_stale(ctx: Context) -> None:
     get = ctx.request("GET", "/note", headers={"If-None-Match": old})
     expect(get.response.status_code == 200 and get.response.text == text,
            f"If-None-Match: {old} (the version before the PUT) -> status 200 and {text!r}", put, get)
+    new = get.response.headers.get("ETag")
+    expect(put.response.headers.get("ETag") == new,
+           f"the header ETag: {new} on the PUT's 204 too: a PUT without If-Match tells the new ETag as well",
+           put, get, hint=4)
