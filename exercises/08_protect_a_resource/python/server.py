@@ -83,10 +83,15 @@ class Notes(BaseHTTPRequestHandler):
             authenticate(self.headers.get("Authorization"), query, user)
             with notes_lock:
                 if write:
-                    length = int(self.headers.get("Content-Length") or 0)
-                    if length > MAX_BODY_BYTES:
-                        raise Refused(413, "the body is too large")
-                    body = json.loads(self.rfile.read(length) or b"null")
+                    # Only here is a ValueError the client's doing (a body that is not JSON);
+                    # anywhere else, in authenticate too, it is a bug, and its traceback shows.
+                    try:
+                        length = int(self.headers.get("Content-Length") or 0)
+                        if length > MAX_BODY_BYTES:
+                            raise Refused(413, "the body is too large")
+                        body = json.loads(self.rfile.read(length) or b"null")
+                    except ValueError:
+                        raise Refused(400, "the body is not JSON") from None
                     if not isinstance(body, dict) or not isinstance(body.get("note"), str):
                         raise Refused(400, 'the body must be {"note": "<text>"}')
                     notes[user] = body["note"]
@@ -94,8 +99,6 @@ class Notes(BaseHTTPRequestHandler):
             self.send_json(200, {"user": user, "note": note})
         except Refused as refusal:
             self.send_json(refusal.status, {"error": refusal.message}, refusal.headers)
-        except ValueError:
-            self.send_json(400, {"error": "the body is not JSON"})
 
     def send_json(self, status: int, body: dict, headers: dict[str, str] | None = None) -> None:
         data = json.dumps(body).encode()
