@@ -95,6 +95,10 @@ def owner_reads_and_writes(ctx: Context) -> None:
     read = get(ctx, user, bearer)
     expect(json_body(read, "a JSON body") == {"user": user, "note": note},
            f'GET answers {{"user": "{user}", "note": "{note}"}}', written, read)
+    lower = get(ctx, user, bearer.replace("Bearer", "bearer", 1))
+    expect(lower.response.status_code == 200,
+           "status 200 for bearer in lower case: a scheme is case-insensitive (RFC 9110, 11.1)",
+           lower, hint=1)
 
 
 @check_that("another scheme (Basic, Token) is 401 with the bare challenge, no error code", hint=3)
@@ -111,7 +115,7 @@ def forged_token(ctx: Context) -> None:
     user = new_user()
     invalid = "invalid_token"
     for token in ("hello", "a.b.c", mint(ctx, user, key="a key someone guessed")):
-        why = f": the token {token[:30]}… is not valid"
+        why = f": the token {token if len(token) <= 30 else token[:30] + '…'} is not valid"
         expect_refused(get(ctx, user, f"Bearer {token}"), 401, invalid, why)
     # A real signature over another payload: the payload was changed after signing.
     _, signature = mint(ctx, user).split(".")
@@ -126,6 +130,12 @@ def expired_token(ctx: Context) -> None:
     expired = mint(ctx, user, lifetime=-5)
     expect_refused(get(ctx, user, f"Bearer {expired}"), 401, "invalid_token",
                    ": its exp is 5 seconds ago")
+    # exp this very second, early in it, so that a server counting whole seconds still reads the
+    # same second: a token is valid only while exp is after now.
+    if time.time() % 1 > 0.5:
+        time.sleep(1.01 - time.time() % 1)
+    expect_refused(get(ctx, user, f"Bearer {mint(ctx, user, lifetime=0)}"), 401, "invalid_token",
+                   ": its exp is now, and a token is valid only while its exp is after now")
 
 
 @check_that("another user's valid token is 403, and the note stays as it was", hint=6)
