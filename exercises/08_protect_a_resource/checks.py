@@ -114,7 +114,8 @@ def another_scheme(ctx: Context) -> None:
 def forged_token(ctx: Context) -> None:
     user = new_user()
     invalid = "invalid_token"
-    for token in ("hello", "a.b.c", mint(ctx, user, key="a key someone guessed")):
+    # Not one part, three parts, two with a short signature, a signature made with another key.
+    for token in ("hello", "a.b.c", "a.b", mint(ctx, user, key="a key someone guessed")):
         why = f": the token {token if len(token) <= 30 else token[:30] + '…'} is not valid"
         expect_refused(get(ctx, user, f"Bearer {token}"), 401, invalid, why)
     # A real signature over another payload: the payload was changed after signing.
