@@ -97,6 +97,18 @@ def test_a_server_that_exits_mid_run_is_reported_once_and_the_rest_is_not_run(sc
     assert report.count("✗") == 2  # the check in the list, and its failure in full
 
 
+def test_a_server_that_exits_shows_the_request_that_killed_it_and_a_curl_line(scratch):
+    solution_with(
+        scratch,
+        GREETING,
+        "            with greeting_lock:\n                body = greeting\n",
+        "            import os\n            os._exit(3)\n",
+    )
+    report = grade(GREETING, scratch)
+    assert "the server exited (status 3) while answering GET /greeting" in report
+    assert "> GET /greeting HTTP/1.1" in report and "curl -i http://127.0.0.1:8080/greeting" in report
+
+
 def test_a_python_crash_shows_the_last_frame_and_the_error(scratch):
     solution_with(
         scratch,

@@ -190,7 +190,9 @@ class Context:
             return exchange(method, target.url + path, **kwargs)
         except (requests.RequestException, OSError) as error:
             if not target.running():
-                raise  # the runner reports the exit, with the server's output
+                # The runner reports the exit, with the server's output; this shows what killed it.
+                sent = RawExchange(raw_bytes_of(method, target.url + path, **kwargs), b"", closed=True)
+                raise Failed(f"an answer to {method} {path}", (sent,), got="the server exited") from None
             # Send the same request again as raw bytes, to show what came back and what is wrong
             # with it; a server that sent nothing at all hangs.
             data = raw_bytes_of(method, target.url + path, **kwargs)
