@@ -18,7 +18,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 HOST = "127.0.0.1"  # only programs on this machine can reach the server
-IDLE_TIMEOUT = 10  # seconds a connection may stay silent, as in Go and Node: a slow client holds no thread
+# Seconds one read may wait: a client silent that long, in its headers, its body or between two
+# requests, is hung up on, so a slow client holds no thread. (Go and Node count differently:
+# 5 s for the headers, 10 s for a whole request, 30 s between two requests.)
+IDLE_TIMEOUT = 10
 
 
 class Server(ThreadingHTTPServer):
