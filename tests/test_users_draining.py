@@ -1,8 +1,8 @@
-"""Graceful shutdown of the `users` servers (servers/README.md, "Robustness"): on SIGTERM a server
-stops accepting, closes idle keep-alive connections at once, finishes the requests in flight (a POST
-whose body is still arriving included) and exits 0. So a replica taken out of the balancer's
-rotation first, then stopped, can be replaced behind Caddy under a write load, or a read load,
-without one failed request."""
+"""Graceful shutdown of the `users` servers (servers/README.md, "Robustness"): on SIGTERM or SIGINT
+a server stops accepting, closes idle keep-alive connections at once, finishes the requests in
+flight (a POST whose body is still arriving included) and exits 0. So a replica taken out of the
+balancer's rotation first, then stopped, can be replaced behind Caddy under a write load, or a read
+load, without one failed request."""
 
 from __future__ import annotations
 
@@ -31,7 +31,19 @@ def wait_for_exit(srv, seconds: float = 12.0) -> int | None:
     return None if srv.running() else srv.stop()
 
 
-def test_a_post_whose_body_is_still_arriving_at_sigterm_is_answered_201(language):
+def read_until_closed(sock: socket.socket) -> bytes:
+    """All the server sends until it closes the connection (a reset counts as closed)."""
+    answer = b""
+    try:
+        while chunk := sock.recv(65536):
+            answer += chunk
+    except ConnectionResetError:
+        pass
+    return answer
+
+
+def post_with_a_body_arriving_at(signum: int, language: str) -> tuple[bytes, int | None]:
+    """Send a POST's head and part of its body, then signum, then the rest; (answer, exit status)."""
     body = json.dumps({"email": "late@example.com", "name": "Late"}).encode()
     head = (
         b"POST /users HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
@@ -40,13 +52,24 @@ def test_a_post_whose_body_is_still_arriving_at_sigterm_is_answered_201(language
     with serve(language, "users") as srv, socket.create_connection(("127.0.0.1", srv.port), 12) as sock:
         sock.sendall(head + body[:10])
         time.sleep(0.3)  # the server is reading the body now
-        os.kill(srv.pid, signal.SIGTERM)
+        os.kill(srv.pid, signum)
         time.sleep(0.3)
         sock.sendall(body[10:])
-        answer = b""
-        while chunk := sock.recv(65536):  # until the server closes: it must, it is draining
-            answer += chunk
+        answer = read_until_closed(sock)  # the server must close: it is draining
         status = wait_for_exit(srv)
+    return answer, status
+
+
+def test_a_post_whose_body_is_still_arriving_at_sigterm_is_answered_201(language):
+    answer, status = post_with_a_body_arriving_at(signal.SIGTERM, language)
+    assert answer.startswith(b"HTTP/1.1 201 "), answer
+    assert b"connection: close" in answer.lower()
+    assert status == 0
+
+
+def test_sigint_drains_as_sigterm_does(language):
+    """Ctrl-C in the terminal that started the server: the request in flight is finished too."""
+    answer, status = post_with_a_body_arriving_at(signal.SIGINT, language)
     assert answer.startswith(b"HTTP/1.1 201 "), answer
     assert b"connection: close" in answer.lower()
     assert status == 0
