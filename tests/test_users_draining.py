@@ -1,8 +1,8 @@
 """Graceful shutdown of the `users` servers (servers/README.md, "Robustness"): on SIGTERM or SIGINT
 a server stops accepting, closes idle keep-alive connections at once, finishes the requests in
-flight (a POST whose body is still arriving included) and exits 0. So a replica taken out of the
-balancer's rotation first, then stopped, can be replaced behind Caddy under a write load, or a read
-load, without one failed request."""
+flight (a POST whose body is still arriving included) and exits 0; past DRAIN_TIMEOUT it cuts what
+is left. So a replica taken out of the balancer's rotation first, then stopped, can be replaced
+behind Caddy under a write load, or a read load, without one failed request."""
 
 from __future__ import annotations
 
@@ -13,14 +13,16 @@ import socket
 import threading
 import time
 
+import pytest
 import requests
 
-from workbook import serve
+from workbook import serve, temporary_folder
 from workbook.lessons.balancer import balance
 from workbook.lessons.replicas import Replicas
 from workbook.unique import unique_email
 
 REPLACEMENTS = 5
+DRAIN_TIMEOUT = 10
 
 
 def wait_for_exit(srv, seconds: float = 12.0) -> int | None:
@@ -73,6 +75,69 @@ def test_sigint_drains_as_sigterm_does(language):
     assert answer.startswith(b"HTTP/1.1 201 "), answer
     assert b"connection: close" in answer.lower()
     assert status == 0
+
+
+@pytest.mark.slow  # waits out DRAIN_TIMEOUT
+@pytest.mark.parametrize("language", ["python", "go"])
+def test_past_the_drain_timeout_a_request_stuck_in_the_store_is_cut_and_the_server_exits_0(language):
+    """The user's version file is replaced by a FIFO nobody writes to, so the GET's open() waits for
+    a writer forever, as a read from a hung disk would. Not Node: its store reads are synchronous, so
+    the same FIFO stops its one thread, SIGTERM's handler included (the next test holds Node's
+    request on its thread pool instead)."""
+    with (
+        temporary_folder("users-store") as store,
+        serve(language, "users", env={"USERS_STORE": str(store)}) as srv,
+    ):
+        user = requests.post(srv.url + "/users", json={"email": "s@example.com", "name": "S"}, timeout=5)
+        user_id = user.json()["id"]
+        version = store.path / "users" / user_id / "1.json"
+        version.unlink()
+        os.mkfifo(version)  # opened by no one here: the server's open() is its only end
+        with socket.create_connection(("127.0.0.1", srv.port), 1) as sock:
+            sock.sendall(f"GET /users/{user_id} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+            time.sleep(0.3)  # the server is stuck in the store now
+            started = time.monotonic()
+            os.kill(srv.pid, signal.SIGTERM)
+            status = wait_for_exit(srv, DRAIN_TIMEOUT + 10)
+            seconds = time.monotonic() - started
+            answer = read_until_closed(sock)  # closed by now, or recv times out in 1 s
+    assert status == 0
+    assert DRAIN_TIMEOUT - 0.5 <= seconds <= DRAIN_TIMEOUT + 3
+    assert answer == b""
+
+
+@pytest.mark.slow  # waits out DRAIN_TIMEOUT
+def test_node_cuts_a_password_check_at_the_drain_timeout_but_its_exit_waits_for_the_hash():
+    """A check uses the stored hash's iteration count: raised to a billion, it keeps POST /tokens
+    hashing on libuv's thread pool for minutes. At DRAIN_TIMEOUT Node cuts the connection, as Python
+    and Go do, but process.exit waits for the thread pool's work to end (servers/README.md says so)."""
+    user = {"email": "slow-hash@example.com", "password": "correct horse"}
+    env = {"USERS_AUTH_SECRET": "drain", "USERS_PBKDF2_ITERATIONS": "1000"}
+    with (
+        temporary_folder("users-store") as store,
+        serve("node", "users", env={**env, "USERS_STORE": str(store)}) as srv,
+    ):
+        user_id = requests.post(srv.url + "/users", json={**user, "name": "S"}, timeout=5).json()["id"]
+        stored = store.path / "passwords" / user_id
+        scheme, _, salt, digest = stored.read_text().split("$")
+        stored.write_text(f"{scheme}${10**9}${salt}${digest}")
+        body = json.dumps(user).encode()
+        head = (
+            b"POST /tokens HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            + f"Content-Length: {len(body)}\r\n\r\n".encode()
+        )
+        with socket.create_connection(("127.0.0.1", srv.port), DRAIN_TIMEOUT + 10) as sock:
+            sock.sendall(head + body)
+            time.sleep(0.3)  # the hash is under way now
+            started = time.monotonic()
+            os.kill(srv.pid, signal.SIGTERM)
+            answer = read_until_closed(sock)
+            seconds = time.monotonic() - started
+        still_running = wait_for_exit(srv, 1) is None
+        srv.stop(grace=0.5)  # the hash would go on for minutes: SIGKILL
+    assert answer == b""
+    assert DRAIN_TIMEOUT - 0.5 <= seconds <= DRAIN_TIMEOUT + 3
+    assert still_running
 
 
 def test_an_idle_keep_alive_connection_is_closed_at_once_and_the_server_exits_0(language):

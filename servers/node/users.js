@@ -963,7 +963,14 @@ function main() {
       // would also close the idle connections at once: see closeIdleWhenQuiet.)
       net.Server.prototype.close.call(server, () => process.exit(0));
       closeIdleWhenQuiet(server, -1);
-      setTimeout(() => process.exit(0), DRAIN_TIMEOUT * 1000).unref();
+      setTimeout(() => {
+        // Past the deadline: cut what is left. Go and Python's exits close the connections at
+        // once; Node's process.exit first waits for the work on libuv's thread pool (a password
+        // hash under way), and the clients must not wait with it.
+        server.closeAllConnections();
+        for (const socket of silent) socket.destroy();
+        process.exit(0);
+      }, DRAIN_TIMEOUT * 1000).unref();
     });
   }
   // A slow client cannot hold a connection: HEADER_TIMEOUT for the headers, REQUEST_TIMEOUT for
