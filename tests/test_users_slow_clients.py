@@ -1,7 +1,7 @@
 """A slow client cannot hold a `users` server: each server hangs up on a client that drips its
 request, at the same deadlines in all three languages (servers/README.md, "Robustness":
 HEADER_TIMEOUT = 5 s for the headers, REQUEST_TIMEOUT = 10 s for the whole request), and serves
-other clients meanwhile."""
+other clients meanwhile; a kept-alive connection that stays silent is closed after IDLE_TIMEOUT."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import requests
 
 from workbook import LANGUAGES, serve
 
-HEADER_TIMEOUT, REQUEST_TIMEOUT = 5, 10
+HEADER_TIMEOUT, REQUEST_TIMEOUT, IDLE_TIMEOUT = 5, 10, 30
 # Node checks its timeouts once a second; the margins leave room for a busy machine too.
 EARLIEST, LATEST = -1.0, 3.0
 
@@ -103,3 +103,33 @@ def test_a_client_dripping_its_body_is_hung_up_on_after_the_request_timeout(lang
     seconds, after = hang_ups[language, "body"]
     assert REQUEST_TIMEOUT + EARLIEST <= seconds <= REQUEST_TIMEOUT + LATEST
     assert after == [200]
+
+
+def idle_until_closed(language: str) -> float:
+    """One request on a keep-alive connection, then silence; the seconds until the server closes it."""
+    with (
+        serve(language, "users") as srv,
+        socket.create_connection(("127.0.0.1", srv.port), IDLE_TIMEOUT + 10) as sock,
+    ):
+        sock.sendall(b"GET /users HTTP/1.1\r\nHost: x\r\n\r\n")
+        answer = b""
+        while not answer.endswith(b"}\n"):  # the whole answer: the connection is now idle
+            answer += sock.recv(65536)
+        started = time.monotonic()
+        assert sock.recv(65536) == b""  # closed by the server, with nothing more sent
+        return time.monotonic() - started
+
+
+@pytest.fixture(scope="module")
+def idle_closes() -> dict[str, float]:
+    """The three servers' idle connections, waited out at once (about 30 s, not 90)."""
+    with ThreadPoolExecutor(len(LANGUAGES)) as pool:
+        measured = dict(zip(LANGUAGES, pool.map(idle_until_closed, LANGUAGES)))
+    yield measured
+    for language, seconds in measured.items():
+        print(f"\n{language}: a silent keep-alive connection closed after {seconds:.1f} s")
+
+
+@pytest.mark.slow  # waits out IDLE_TIMEOUT
+def test_a_silent_keep_alive_connection_is_closed_after_the_idle_timeout(language, idle_closes):
+    assert IDLE_TIMEOUT + EARLIEST <= idle_closes[language] <= IDLE_TIMEOUT + LATEST
