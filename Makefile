@@ -107,12 +107,12 @@ test: setup $(PROGRAMS) $(if $(filter true,$(CI)),$(SLOW_INSTALLED) $(BOOK_INSTA
 
 # The slow tier: each lesson with every cell run twice, and each lesson in JupyterLab in Chromium
 # (Debian's `chromium`: apt-get install -y chromium). Playwright drives it; its own browser
-# download is never used.
+# download is never used. It also waits out the servers' drain and idle timeouts (10 s, 30 s).
 $(SLOW_INSTALLED): requirements-slow.txt $(INSTALLED)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-slow.txt
 	touch $@
 
-test-slow: setup $(PROGRAMS) $(SLOW_INSTALLED) $(BOOK_INSTALLED) ## the slow tier: every lesson run twice per cell, and in a real browser
+test-slow: setup $(PROGRAMS) $(SLOW_INSTALLED) $(BOOK_INSTALLED) ## the slow tier: lessons run twice per cell and in a real browser, servers' long timeouts
 	WORKBOOK_SLOW=1 $(PY) -m pytest -n 2 --dist loadfile -m slow
 
 # SOLUTION=1 (or yes) grades the solution; SOLUTION=0, no or empty grades your own work.

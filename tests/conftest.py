@@ -54,9 +54,12 @@ def fresh_users_server(language):
         yield srv
 
 
-# ---- The slow tier: the double-run and browser tests --------------------------------------------
+# ---- The slow tier: the double-run and browser tests, the servers' long timeouts -----------------
 
-SLOW = "slow tier (lessons run twice, in a real browser): apt-get install -y chromium; make test-slow"
+SLOW = (
+    "slow tier (lessons run twice, in a real browser; the servers' 10 s and 30 s timeouts waited out): "
+    "apt-get install -y chromium; make test-slow"
+)
 
 
 def pytest_configure(config):
