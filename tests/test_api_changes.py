@@ -1,5 +1,5 @@
-"""workbook.lessons.api_changes: each edit makes the change it names, and oasdiff (the real one, built by
-`make setup`) gives lesson 07's verdicts on them."""
+"""workbook.lessons.api_changes: each edit makes the change it names, and oasdiff (the real one, built from
+source on first use, workbook.programs) gives lesson 07's verdicts on them."""
 
 import pytest
 
