@@ -3,7 +3,7 @@ source on first use, workbook.programs) gives lesson 07's verdicts on them."""
 
 import pytest
 
-from workbook.lessons.api_changes import EDITS, breaking, changelog, load_base, revise
+from workbook.lessons.api_changes import EDITS, breaking, changelog, load_base, revise, without_name
 
 # What oasdiff breaking finds for each change: {(level, rule id): count}.
 EXPECTED = {
@@ -35,6 +35,19 @@ def test_oasdiff_sees_the_changed_status_only_as_information():
     assert dict(changelog(revise("change_status")).rules()) == {
         ("info", "response-non-success-status-added"): 2,
         ("info", "response-non-success-status-removed"): 2,
+    }
+
+
+def test_removing_the_deprecated_name_is_sanctioned_but_its_successor_becoming_required_is_not():
+    """Lesson 08: after the sunset, oasdiff files the removal of `name` itself as info; it flags only
+    `full_name`, until then one of two names, becoming required on a create."""
+    evolved = revise("evolved")
+    assert dict(changelog(without_name(evolved), base=evolved).rules()) == {
+        ("error", "request-body-any-of-removed"): 1,
+        ("error", "request-property-became-required"): 1,
+        ("info", "api-version-not-bumped"): 1,
+        ("info", "request-property-removed-with-deprecation"): 3,
+        ("info", "response-required-property-removed-with-deprecation"): 6,
     }
 
 

@@ -126,6 +126,21 @@ def shared_emails(spec: Spec) -> None:
     ]
 
 
+def without_name(evolved_spec: Spec) -> Spec:
+    """Lesson 08, after the sunset: a copy of the `evolved` document with `name`, which it deprecated,
+    removed; `full_name` is then the only name a create may carry."""
+    spec = copy.deepcopy(evolved_spec)
+    for name in ("User", "NewUser", "UserPatch"):
+        schema = schemas(spec)[name]
+        del schema["properties"]["name"]
+        if "required" in schema:
+            schema["required"] = [field for field in schema["required"] if field != "name"]
+    new_user = schemas(spec)["NewUser"]
+    del new_user["anyOf"]
+    new_user["required"] = ["email", "full_name"]
+    return spec
+
+
 EDITS: dict[str, Callable[[Spec], None]] = {
     edit.__name__: edit
     for edit in (
@@ -174,6 +189,11 @@ RULE_MEANING = {
     "request-property-deprecated": "a property clients send is marked as going away",
     "response-property-deprecated": "a property clients read is marked as going away",
     "response-required-property-added": "responses carry a new property (tolerant readers ignore it)",
+    "request-body-any-of-removed": "a shape of request body old clients may send is refused",
+    "request-property-became-required": "a property old clients may leave out is now required",
+    "request-property-removed-with-deprecation": "a deprecated property clients send is gone",
+    "response-required-property-removed-with-deprecation": "a deprecated property clients read is gone",
+    "api-version-not-bumped": "a breaking change, and the document's info.version is the same",
 }
 
 
@@ -208,12 +228,17 @@ class OasdiffReport:
         return "; ".join(f"{level}: {rule} x{count}" for (level, rule), count in sorted(self.rules().items()))
 
 
-def oasdiff(command: str, revision: Spec, base: Path = BASE) -> OasdiffReport:
-    """Run `oasdiff COMMAND base revision -f json` (breaking or changelog) and parse its findings."""
+def oasdiff(command: str, revision: Spec, base: Path | Spec = BASE) -> OasdiffReport:
+    """Run `oasdiff COMMAND base revision -f json` (breaking or changelog) and parse its findings.
+    `base` is a file, or a document such as another revision."""
     program("oasdiff")  # built on first use
     with tempfile.TemporaryDirectory(prefix=folder_prefix("oasdiff")) as folder:
         path = Path(folder) / "revision.json"  # oasdiff reads JSON as well as YAML
         path.write_text(json.dumps(revision), encoding="utf-8")
+        if not isinstance(base, Path):
+            base_path = Path(folder) / "base.json"
+            base_path.write_text(json.dumps(base), encoding="utf-8")
+            base = base_path
         done = subprocess.run(
             [str(OASDIFF), command, str(base), str(path), "-f", "json"],
             capture_output=True,
@@ -234,11 +259,11 @@ def oasdiff(command: str, revision: Spec, base: Path = BASE) -> OasdiffReport:
     )
 
 
-def breaking(revision: Spec, base: Path = BASE) -> OasdiffReport:
+def breaking(revision: Spec, base: Path | Spec = BASE) -> OasdiffReport:
     """oasdiff's breaking changes from the base document to `revision` (errors and warnings)."""
     return oasdiff("breaking", revision, base)
 
 
-def changelog(revision: Spec, base: Path = BASE) -> OasdiffReport:
+def changelog(revision: Spec, base: Path | Spec = BASE) -> OasdiffReport:
     """Every change oasdiff sees, info level included."""
     return oasdiff("changelog", revision, base)
