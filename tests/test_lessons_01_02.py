@@ -3,11 +3,13 @@
 import socket
 import threading
 
+import nbformat
 import pytest
 import requests
 
 from workbook import LANGUAGES, raw_request, serve
 from workbook.lessons.defaults import PROBES, side_by_side, summarize
+from workbook.paths import ROOT
 
 # Lesson 02's probe table, cell for cell: how each standard library's defaults answer each probe.
 PROBE_TABLE = {
@@ -73,6 +75,37 @@ def test_a_closed_listening_socket_refuses_the_next_client():
     listener.close()
     with pytest.raises(ConnectionRefusedError):
         raw_request(f"http://127.0.0.1:{port}", b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+
+
+def lesson_01_loop() -> dict:
+    """The names lesson 01's cells define (listen, parse, serve_forever, ...), run from the notebook
+    itself, with the loop's ten-second client timeout cut to 0.3 s."""
+    notebook = nbformat.read(ROOT / "notebooks" / "01_what_a_server_does.ipynb", as_version=4)
+    names: dict = {}
+    for cell in notebook.cells:
+        if cell.cell_type == "code" and cell.source.startswith(("import", "def ", "BAD_REQUEST", "seen")):
+            if "conn.settimeout(10)" in cell.source:
+                cell.source = cell.source.replace("conn.settimeout(10)", "conn.settimeout(0.3)")
+                names["timeout cut"] = True
+            exec(cell.source, names)
+    assert names.get("timeout cut"), "lesson 01's loop no longer says conn.settimeout(10)"
+    return names
+
+
+def test_lesson_01s_loop_hangs_up_on_a_client_that_never_finishes_and_serves_the_next():
+    from workbook.lessons.background import in_background
+
+    lesson = lesson_01_loop()
+    listener = lesson["listen"]()
+    port = listener.getsockname()[1]
+    server = in_background(lesson["serve_forever"], listener)
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as slow:
+            slow.sendall(b"GET /hello HTTP/1.1\r\n")  # and never the blank line
+            assert slow.recv(1024) == b""  # hung up on, without an answer
+        assert requests.get(f"http://127.0.0.1:{port}/hello", timeout=5).status_code == 200
+    finally:
+        assert server.stop()
 
 
 # Lesson 02
