@@ -5,8 +5,9 @@
     cached_client(default_lifetime=120)          # a cache that gives silent answers 120 s
     table(follow(client, wire, url, {"read": None, "renamed, read": rename}, show), COLUMNS)
 
-The cache is CacheControl (pinned in requirements.txt), a maintained implementation of RFC 9111
-for `requests`; this module only adds the log of the wire and one heuristic.
+The cache is CacheControl (pinned in requirements.txt), the HTTP cache for `requests` that pip
+itself ships: a private cache, a port of httplib2's, not a complete RFC 9111; this module only adds
+the log of the wire and one heuristic.
 """
 
 from __future__ import annotations
