@@ -68,25 +68,34 @@ def test_the_users_matrix_is_the_same_in_every_language(language):
 
 
 @pytest.mark.parametrize(
-    "method, status, stored, retried, kind",
+    "method, status, cache_control, stored, retried, kind",
     [
-        ("GET", 200, True, True, "read"),
-        ("GET", 404, True, True, "read"),
-        ("POST", 200, False, False, "write"),
-        ("POST", 201, False, False, "write"),
-        ("PATCH", 200, False, False, "write"),
-        ("DELETE", 204, False, True, "write"),
+        ("GET", 200, "", True, True, "read"),
+        ("GET", 200, "no-cache", True, True, "read"),
+        ("GET", 404, "", True, True, "read"),
+        ("GET", 404, "no-store", False, True, "read"),
+        ("GET", 200, "private, max-age=60", False, True, "read"),
+        ("POST", 200, "", False, False, "write"),
+        ("POST", 201, "no-store", False, False, "write"),
+        ("PATCH", 200, "no-store", False, False, "write"),
+        ("DELETE", 204, "no-store", False, True, "write"),
     ],
 )
-def test_what_a_cache_a_retrying_client_and_a_proxy_conclude(method, status, stored, retried, kind):
-    assert (cache_may_store(method, status), client_retries(method), read_or_write(method)) == (
+def test_what_a_cache_a_retrying_client_and_a_proxy_conclude(
+    method, status, cache_control, stored, retried, kind
+):
+    assert (
+        cache_may_store(method, status, cache_control),
+        client_retries(method),
+        read_or_write(method),
+    ) == (
         stored,
         retried,
         kind,
     )
 
 
-def test_the_knowledge_table_reads_only_the_request_line_and_the_status():
+def test_the_knowledge_table_reads_the_request_line_the_status_and_cache_control_never_the_body():
     with serve("python", "actions") as actions, serve("python", "users") as users:
         answers = [
             requests.post(actions.url + "/getUserDetails", json={"id": "1"}, timeout=5),
@@ -94,7 +103,7 @@ def test_the_knowledge_table_reads_only_the_request_line_and_the_status():
         ]
     assert knowledge(answers, user_id="1").rows == [
         ["POST /getUserDetails", "200", "no", "no", "write", "no"],
-        ["GET /users/1", "404", "yes", "yes", "read", "yes"],
+        ["GET /users/1", "404", "no", "yes", "read", "yes"],  # the 404 says no-store
     ]
 
 

@@ -1,7 +1,9 @@
-"""What a program between client and server can tell from a request's method, URL and status alone.
+"""What a program between client and server can tell from a request's method and URL, and the
+answer's status and Cache-Control, never a body.
 
-Caches, retrying clients and proxies decide without reading bodies: the request line and the
-status line are all they look at. Lesson 05 asks each of them about the requests of two APIs.
+Caches, retrying clients and proxies decide without reading bodies: the request line, the status
+line and a few headers are all they look at. Lesson 05 asks each of them about the requests of two
+APIs.
 
     knowledge([response, ...], user_id="1")    # one row per request: what each of them can tell
 """
@@ -22,13 +24,17 @@ SAFE = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 HEURISTICALLY_CACHEABLE = frozenset({200, 203, 204, 206, 300, 301, 308, 404, 405, 410, 414, 501})
 
 
-def cache_may_store(method: str, status: int) -> bool:
+def cache_may_store(method: str, status: int, cache_control: str = "") -> bool:
     """Whether a shared cache may keep this answer (RFC 9111, section 3).
 
-    GET and HEAD answers with a heuristically cacheable status, yes. A POST answer only when it
-    carries explicit freshness and a Content-Location equal to its URL (RFC 9110, section 9.3.3),
-    which no server of this workbook sends; other methods' answers, never.
+    Never one whose Cache-Control says no-store (section 5.2.2.5) or private (section 5.2.2.7: no
+    shared cache). Otherwise GET and HEAD answers with a heuristically cacheable status, yes. A POST
+    answer only when it carries explicit freshness and a Content-Location equal to its URL (RFC
+    9110, section 9.3.3), which no server of this workbook sends; other methods' answers, never.
     """
+    directives = {directive.strip().lower() for directive in cache_control.split(",")}
+    if directives & {"no-store", "private"}:
+        return False
     return method in ("GET", "HEAD") and status in HEURISTICALLY_CACHEABLE
 
 
@@ -57,8 +63,8 @@ def yes_no(answer: bool) -> str:
 
 
 def knowledge(responses: Iterable[requests.Response], user_id: str) -> Table:
-    """One row per request: its line and status, then what a cache, a retrying client and a
-    proxy can tell from those alone."""
+    """One row per request: its line and status, then what a cache (which reads Cache-Control too),
+    a retrying client and a proxy can tell from those alone."""
     rows = []
     for response in responses:
         method, path = response.request.method, urlsplit(response.request.url).path
@@ -66,7 +72,9 @@ def knowledge(responses: Iterable[requests.Response], user_id: str) -> Table:
             [
                 f"{method} {path}",
                 response.status_code,
-                yes_no(cache_may_store(method, response.status_code)),
+                yes_no(
+                    cache_may_store(method, response.status_code, response.headers.get("Cache-Control", ""))
+                ),
                 yes_no(client_retries(method)),
                 read_or_write(method),
                 yes_no(url_names(path, user_id)),
