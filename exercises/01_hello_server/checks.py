@@ -36,12 +36,17 @@ def get_root_is_text(ctx: Context) -> None:
     expect(len(ex.response.content) > 0, "a body that is not empty", ex)
 
 
-@check_that("takes its port from the first command-line argument", hint=4)
+@check_that("takes its port from the first command-line argument, even when $PORT is set too", hint=4)
 def port_from_argument(ctx: Context) -> None:
     port = free_port()
-    with ctx.launch(str(port)) as server:
+    while (other := free_port()) == port:
+        pass
+    # Both set, as when a launcher passes the port to a server whose environment already has a
+    # PORT: the argument comes first, so a server reading $PORT first fails here.
+    with ctx.launch(str(port), env={"PORT": str(other)}) as server:
         expect(server.url == f"http://127.0.0.1:{port}",
-               f"started with the argument {port}, it listens on port {port}",
+               f"started with the argument {port} and PORT={other}, it listens on port {port}: "
+               "the argument comes first, $PORT only when there is none",
                got=f"it printed:\n{server.output()}")
 
 
@@ -65,6 +70,29 @@ def clean_exit(ctx: Context) -> None:
     expect(status == 0, "exit status 0 after SIGTERM",
            got=f"exit status {status}: {meaning.get(status, 'see its output')}\n"
                f"it printed:\n{server.output() or '(nothing)'}")
+
+
+@check_that("exits with status 0 on SIGINT (Ctrl-C) too", hint=5)
+def clean_exit_on_ctrl_c(ctx: Context) -> None:
+    server = ctx.start()
+    os.kill(server.pid, signal.SIGINT)
+    deadline = time.monotonic() + 3
+    while server.running() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    ignored = server.running()
+    status = server.stop()  # SIGTERM, then SIGKILL, if SIGINT did not stop it
+    how = {"go": "signal.NotifyContext with os.Interrupt beside syscall.SIGTERM",
+           "node": 'process.on("SIGINT", ...) as for SIGTERM',
+           "python": "signal.signal(signal.SIGINT, signal.default_int_handler), as for SIGTERM"}
+    if ignored:
+        got = "it was still running 3 s after SIGINT: the signal was ignored or its shutdown never finished"
+    elif status == -2:
+        got = "exit status -2: it was killed by SIGINT, nothing handled the signal"
+    else:
+        got = f"exit status {status}"
+    expect(not ignored and status == 0,
+           f"exit status 0 after SIGINT, the signal Ctrl-C sends ({how.get(ctx.language, 'as SIGTERM')})",
+           got=f"{got}\nit printed:\n{server.output() or '(nothing)'}")
 
 
 @check_that("on SIGTERM, answers the request in flight before it exits", hint=5)

@@ -64,6 +64,9 @@ def main() -> None:
     # (exit status -15); raising KeyboardInterrupt instead lets the code below run and exit 0.
     # Set up before the readiness line: a launcher may send SIGTERM the moment it reads it.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
+    # SIGINT (Ctrl-C) raises it by default, unless the parent ignored SIGINT (a shell's `cmd &`
+    # does): then Python ignores it too. Said here, it holds wherever the server is started.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         # 1. Port 0 asks the OS for any free port, so only the server knows the real one: it says
         # so in one line, once it accepts connections. flush=True: a pipe would otherwise hold the
