@@ -59,6 +59,12 @@ def get_missing(ctx: Context) -> None:
     for path in ("/users/999999", "/users/nobody"):
         expect_error(ctx.request("GET", path), 404, "user not found")
     user, _ = create(ctx)
+    # The id is opaque, a string: 0{id} names no user, even where it reads as the same number.
+    path = f"/users/0{user['id']}"
+    ex = ctx.request("GET", path)
+    expect(ex.response.status_code == 404, f"GET {path}: 404, no user has the id 0{user['id']} (ids are "
+           f"opaque strings: 0{user['id']} is not {user['id']}, pass the id to the store as it is)", ex)
+    expect_error(ex, 404, "user not found")
     for path in (f"/users/{user['id']}/x", f"/users/{user['id']}/"):
         ex = ctx.request("GET", path)
         expect(ex.response.status_code == 404,
