@@ -129,6 +129,8 @@ def full_name_in(ctx: Context) -> None:
     expect(ex.response.status_code == 400, 'PATCH {"full_name": null}: status 400 name is required, as for '
            '{"name": null}: full_name is name under its new name, and null cannot remove it', ex)
     expect_error(ex, 400, "name is required")
+    ex = patch(ctx, user["id"], {"name": new_name, "full_name": other})
+    expect_error(ex, 400, "name and full_name must be the same")
     both, ex = created(ctx, {"email": ctx.email(), "name": other, "full_name": other})
     expect_fields(both, {"name": other, "full_name": other}, ": both sent, and the same", ex)
     for name_sent in (name, [name], {"first": name}):  # not a string: still not the same
