@@ -364,6 +364,23 @@ def test_post_with_an_unknown_field_names_the_first_in_sorted_order(srv):
     assert_error(response, 400, "unknown field: alpha")
 
 
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({"email": "ada@example.com", "nmae": "Ada", "name": ""}, "unknown field: nmae"),
+        ({"email": 42}, "email must be a string"),  # email entirely, before name is missed
+        ({"name": 5}, "email is required"),
+        ({"email": "a" * 300, "name": ""}, "email must be at most 254 characters"),  # length first
+        ({"email": " " * 300, "name": "Ada"}, "email must be at most 254 characters"),
+        ({"email": "x", "name": 3}, "email must look like name@example.com"),
+    ],
+)
+def test_post_with_several_problems_gets_the_first_in_the_documented_order(srv, body, message):
+    """servers/README.md, "Order of checks": id, unknown fields, then email entirely (present, a
+    string, its length, its pattern), then name."""
+    assert_error(post(srv, body), 400, message)
+
+
 def test_post_field_names_are_case_sensitive(srv):
     response = post(srv, {"EMAIL": unique_email(), "name": "Ada"})
     assert_error(response, 400, "unknown field: EMAIL")
