@@ -121,6 +121,10 @@ def out_of_bounds(ctx: Context) -> None:
     expect_refused(ctx, [({"email": "ada.example.com", "name": "Ada"}, shape),
                          ({"email": "ada@exa mple.com", "name": "Ada"}, shape),
                          ({"email": "ada@example.com\n", "name": "Ada"}, shape),
+                         # A zero-width and a no-break space, escaped so that the report shows
+                         # them: invisible, they would make two emails that look the same.
+                         ('{"email": "ada\\u200b@example.com", "name": "Ada"}', shape),
+                         ('{"email": "ada\\u00a0@example.com", "name": "Ada"}', shape),
                          ({"email": "a" * 243 + "@example.com", "name": "Ada"}, email_length),
                          ({"email": ctx.email(), "name": ""}, name_length),
                          ({"email": ctx.email(), "name": "A" * 101}, name_length)])

@@ -35,10 +35,14 @@ const (
 	MAX_NAME       = 100
 	DEFAULT_LIMIT  = 20
 	MAX_LIMIT      = 100
+	// Not in an email (servers/README.md): @, controls and spaces (U+0000-U+0020, U+007F-U+00A0),
+	// and the invisible characters of Unicode's first plane (zero-width, direction marks, ...).
+	NOT_IN_EMAIL = `@\x00-\x20\x7f-\x{a0}\x{ad}\x{600}-\x{605}\x{61c}\x{6dd}\x{70f}\x{8e2}` +
+		`\x{1680}\x{180e}\x{2000}-\x{200f}\x{2028}-\x{202f}\x{205f}-\x{206f}\x{3000}\x{feff}\x{fff9}-\x{fffb}`
 )
 
 var (
-	EMAIL_PATTERN = regexp.MustCompile(`^[^@ \t\r\n]+@[^@ \t\r\n]+$`)
+	EMAIL_PATTERN = regexp.MustCompile(`^[^` + NOT_IN_EMAIL + `]+@[^` + NOT_IN_EMAIL + `]+$`)
 	DIGITS        = regexp.MustCompile(`^[0-9]+$`) // ASCII only: strconv.Atoi would take "+5"
 )
 

@@ -15,7 +15,12 @@ const MAX_BODY_BYTES = 16384;
 const MAX_JSON_DEPTH = 20;
 const MAX_EMAIL = 254;
 const MAX_NAME = 100;
-const EMAIL_PATTERN = /^[^@ \t\r\n]+@[^@ \t\r\n]+$/;
+// Not in an email (servers/README.md): @, controls and spaces (U+0000-U+0020, U+007F-U+00A0),
+// and the invisible characters of Unicode's first plane (zero-width, direction marks, ...).
+const NOT_IN_EMAIL =
+  "@\\x00-\\x20\\x7f-\\xa0\\xad\\u0600-\\u0605\\u061c\\u06dd\\u070f\\u08e2\\u1680\\u180e" +
+  "\\u2000-\\u200f\\u2028-\\u202f\\u205f-\\u206f\\u3000\\ufeff\\ufff9-\\ufffb";
+const EMAIL_PATTERN = new RegExp(`^[^${NOT_IN_EMAIL}]+@[^${NOT_IN_EMAIL}]+$`);
 const DEFAULT_LIMIT = 20;
 const MAX_LIMIT = 100;
 const DRAIN_TIMEOUT = 10; // seconds the requests in flight get to finish after SIGTERM

@@ -26,7 +26,11 @@ MAX_BODY_BYTES = 16384
 MAX_JSON_DEPTH = 20
 MAX_EMAIL = 254
 MAX_NAME = 100
-EMAIL_PATTERN = re.compile(r"^[^@ \t\r\n]+@[^@ \t\r\n]+$")
+# Not in an email (servers/README.md): @, controls and spaces (U+0000-U+0020, U+007F-U+00A0),
+# and the invisible characters of Unicode's first plane (zero-width, direction marks, ...).
+NOT_IN_EMAIL = (r"@\x00-\x20\x7f-\xa0\xad\u0600-\u0605\u061c\u06dd\u070f\u08e2\u1680\u180e"
+                r"\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\ufeff\ufff9-\ufffb")
+EMAIL_PATTERN = re.compile(f"^[^{NOT_IN_EMAIL}]+@[^{NOT_IN_EMAIL}]+$")
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
 IDLE_TIMEOUT = 10  # seconds a connection may stay silent: a slow client cannot hold a thread
