@@ -29,9 +29,11 @@ class Hello(BaseHTTPRequestHandler):
 def main():
     # The port: first argument, else $PORT, else 0 (the OS picks any free port).
     port = int(sys.argv[1] if len(sys.argv) > 1 else os.environ.get("PORT", "0"))
-    # SIGTERM (what process managers send) stops the loop the way Ctrl-C does.
-    # Caught from here on, before anyone is told the server is ready.
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    # SIGTERM (what process managers send) stops the loop the way Ctrl-C's SIGINT does, both
+    # caught from here on, before anyone is told the server is ready. SIGINT is named too: started
+    # in the background of a script, a process begins with it ignored, and Python leaves it so.
+    for stop in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(stop, signal.default_int_handler)
     server = HTTPServer((HOST, port), Hello)
     try:
         # Exactly one readiness line: a launcher waits for it and reads the real port from it.
