@@ -1,10 +1,12 @@
 """A slow client cannot hold a `users` server: each server hangs up on a client that drips its
 request, at the same deadlines in all three languages (servers/README.md, "Robustness":
-HEADER_TIMEOUT = 5 s for the headers, REQUEST_TIMEOUT = 10 s for the whole request), and serves
-other clients meanwhile; a kept-alive connection that stays silent is closed after IDLE_TIMEOUT."""
+HEADER_TIMEOUT = 5 s for the headers, REQUEST_TIMEOUT = 10 s for the whole request), and on one that
+does not take its answers (WRITE_TIMEOUT = 10 s for each), and serves other clients meanwhile; a
+kept-alive connection that stays silent is closed after IDLE_TIMEOUT."""
 
 from __future__ import annotations
 
+import select
 import socket
 import threading
 import time
@@ -15,7 +17,7 @@ import requests
 
 from workbook import LANGUAGES, serve
 
-HEADER_TIMEOUT, REQUEST_TIMEOUT, IDLE_TIMEOUT = 5, 10, 30
+HEADER_TIMEOUT, REQUEST_TIMEOUT, IDLE_TIMEOUT, WRITE_TIMEOUT = 5, 10, 30, 10
 # Node checks its timeouts once a second; the margins leave room for a busy machine too.
 EARLIEST, LATEST = -1.0, 3.0
 
@@ -133,3 +135,57 @@ def idle_closes() -> dict[str, float]:
 @pytest.mark.slow  # waits out IDLE_TIMEOUT
 def test_a_silent_keep_alive_connection_is_closed_after_the_idle_timeout(language, idle_closes):
     assert IDLE_TIMEOUT + EARLIEST <= idle_closes[language] <= IDLE_TIMEOUT + LATEST
+
+
+def create_users(url: str, count: int = 100) -> None:
+    """count users with long emails and names: a page of 100 is about 35 KB."""
+    with requests.Session() as session:
+        for n in range(count):
+            user = {"email": f"{n}{'x' * 190}@example.com", "name": "N" * 100}
+            assert session.post(url + "/users", json=user, timeout=5).status_code == 201
+
+
+def never_reading(language: str, requests_sent: int = 300) -> tuple[float, list[int]]:
+    """Pipeline pages of 100 users, about 10 MB of answers, and read none: the kernel's buffers
+    fill, and the server waits for the client. (the seconds until the server hung up, the status
+    another client got meanwhile)"""
+    with serve(language, "users") as srv:
+        create_users(srv.url)
+        served: list[int] = []
+
+        def other_client() -> None:
+            time.sleep(3)  # the buffers are full by now
+            served.append(requests.get(srv.url + "/users/1", timeout=5).status_code)
+
+        waiter = threading.Thread(target=other_client)
+        with socket.create_connection(("127.0.0.1", srv.port)) as sock:
+            waiter.start()
+            started = time.monotonic()
+            sock.sendall(b"GET /users?limit=100 HTTP/1.1\r\nHost: x\r\n\r\n" * requests_sent)
+            hang_up = select.poll()  # a reset: POLLERR and POLLHUP, whatever is left unread
+            hang_up.register(sock, select.POLLERR | select.POLLHUP)
+            hang_up.poll((WRITE_TIMEOUT + 10) * 1000)
+            seconds = time.monotonic() - started
+        waiter.join()
+    return seconds, served
+
+
+@pytest.fixture(scope="module")
+def write_hang_ups() -> dict[str, tuple[float, list[int]]]:
+    """The three servers' clients that read nothing, waited out at once (about 10 s, not 30)."""
+    with ThreadPoolExecutor(len(LANGUAGES)) as pool:
+        measured = dict(zip(LANGUAGES, pool.map(never_reading, LANGUAGES)))
+    yield measured
+    for language, (seconds, _) in measured.items():
+        print(f"\n{language}: answers not taken, hung up after {seconds:.1f} s")
+
+
+@pytest.mark.slow  # waits out WRITE_TIMEOUT
+def test_a_client_that_does_not_take_its_answers_is_hung_up_on_after_the_write_timeout(
+    language, write_hang_ups
+):
+    """Counted from the first byte of the answer the client does not take, which the server
+    begins a fraction of a second after the requests arrive."""
+    seconds, served = write_hang_ups[language]
+    assert WRITE_TIMEOUT + EARLIEST <= seconds <= WRITE_TIMEOUT + LATEST
+    assert served == [200]

@@ -39,6 +39,7 @@ const MAX_TARGET_BYTES = 8192; // request-target (414)
 const HEADER_TIMEOUT = 5; // seconds from a request's first byte to the end of its headers
 const REQUEST_TIMEOUT = 10; // seconds from a request's first byte to the end of its body
 const IDLE_TIMEOUT = 30; // seconds a keep-alive connection may wait for its next request
+const WRITE_TIMEOUT = 10; // seconds a client may take to take one answer, from its first byte
 const DRAIN_TIMEOUT = 10; // seconds requests in flight get to finish after SIGTERM
 const QUIET_MS = 20; // Node only: see closeIdleWhenQuiet
 const HOST_VALUE = /^[0-9A-Za-z!$%&'()*+,\-.:;=[\]_~]*$/; // the bytes Go accepts in a Host
@@ -545,6 +546,7 @@ function headerList(req, name) {
 
 // Compact JSON, UTF-8, non-ASCII as is, then a newline; always with a Content-Length.
 function sendJson(res, status, headers, body) {
+  watchAnswer(res); // the client must take it within WRITE_TIMEOUT
   res.statusCode = status;
   // Unless the handler says otherwise, no cache may store the answer (servers/README.md).
   res.setHeader("Cache-Control", CACHE_NEVER);
@@ -670,6 +672,23 @@ const AUTH = usersAuth.fromEnvironment((status, message, headers) => new ApiErro
 let draining = false;
 let requestsSeen = 0; // counted by handle(), for closeIdleWhenQuiet
 
+// An answer starts when it reaches its socket (Node queues the answers to pipelined requests behind
+// the one being sent); the client must take all of it within WRITE_TIMEOUT, or the connection is
+// cut. Node has no such deadline (its timeouts are for reading requests, and socket.setTimeout
+// counts silence, which a client that reads nothing does not break: Node stops reading too).
+function watchAnswer(res) {
+  const start = () => {
+    // A reset (RST): closed gently, the socket would go on holding what the kernel has buffered
+    // for the client (megabytes) until it takes it.
+    const timer = setTimeout(() => res.socket?.resetAndDestroy(), WRITE_TIMEOUT * 1000);
+    // 'finish': the last byte is in the kernel's buffer; 'close': the connection is gone.
+    res.once("finish", () => clearTimeout(timer));
+    res.once("close", () => clearTimeout(timer));
+  };
+  if (res.socket) start();
+  else res.once("socket", start);
+}
+
 // Close the idle keep-alive connections once QUIET_MS pass without a new request. Node reads a
 // socket only when its single thread comes round to it (Python's threads and Go's goroutines
 // wake at once), so while it is busy a request a balancer has just sent on an idle connection
@@ -685,6 +704,7 @@ function closeIdleWhenQuiet(server, seen) {
     for (const socket of silent) socket.destroy();
   }, QUIET_MS);
 }
+
 // Sockets whose last answer said Connection: close.
 const answered = new WeakSet();
 
@@ -692,6 +712,10 @@ const answered = new WeakSet();
 function refuse(socket, status, message, headers = {}) {
   const body = Buffer.from(JSON.stringify({ error: message }) + "\n");
   const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`);
+  // The client must take it within WRITE_TIMEOUT, as any answer (watchAnswer).
+  const timer = setTimeout(() => socket.resetAndDestroy(), WRITE_TIMEOUT * 1000);
+  socket.once("finish", () => clearTimeout(timer));
+  socket.once("close", () => clearTimeout(timer));
   socket.write(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nConnection: close\r\n`);
   socket.write(`Cache-Control: ${CACHE_NEVER}\r\n`);
   lines.push(`Content-Type: application/json\r\nContent-Length: ${body.length}\r\n`);

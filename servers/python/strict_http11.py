@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import re
 import socket
+import struct
 import threading
 import time
 from http.client import HTTPMessage, parse_headers
@@ -62,6 +63,34 @@ class DeadlineReader(io.RawIOBase):
         return self.sock.recv_into(buffer)
 
 
+class DeadlineWriter(io.RawIOBase):
+    """The socket as a raw stream whose every write must finish before the answer's deadline.
+
+    A client that sends requests and never reads the answers fills the kernel's buffers, and then
+    sendall waits for it: without a deadline, forever, holding a thread. Go and Node have no such
+    deadline by default either; servers/README.md ("Robustness") gives all three WRITE_TIMEOUT."""
+
+    def __init__(self, sock: socket.socket, handler: StrictRequestHandler) -> None:
+        self.sock, self.handler = sock, handler
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        left = self.handler.write_deadline - time.monotonic()
+        try:
+            if left <= 0:
+                raise TimeoutError("the client did not take the answer in time")
+            self.sock.settimeout(left)
+            self.sock.sendall(data)
+        except TimeoutError:
+            # Hang up with a reset (SO_LINGER 0): closed gently, the socket would go on holding
+            # what the kernel has buffered for the client (megabytes) until the client takes it.
+            self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            raise
+        return len(data)
+
+
 class StrictRequestHandler(BaseHTTPRequestHandler):
     """Reads one request per RFC 9112, within deadlines; subclasses answer it in do_<METHOD>.
 
@@ -75,12 +104,15 @@ class StrictRequestHandler(BaseHTTPRequestHandler):
     header_timeout = 5.0  # seconds from a request's first byte to the end of its header section
     request_timeout = 10.0  # seconds from a request's first byte to the end of its body
     idle_timeout = 30.0  # seconds a keep-alive connection may wait for its next request
+    write_timeout = 10.0  # seconds the client may take to take one answer, from its first byte
     deadline = 0.0
+    write_deadline = 0.0
     server: DrainingServer
 
     def setup(self) -> None:
         super().setup()
         self.rfile = io.BufferedReader(DeadlineReader(self.connection, self))
+        self.wfile = DeadlineWriter(self.connection, self)
         self.server.track(self, idle=True)
 
     def finish(self) -> None:
@@ -124,6 +156,12 @@ class StrictRequestHandler(BaseHTTPRequestHandler):
             self.wfile.flush()
         except (TimeoutError, ConnectionError):
             self.close_connection = True
+
+    def send_response_only(self, code: int, message: str | None = None) -> None:
+        """Start an answer (a 100 Continue too): the client must take all of it within
+        write_timeout, or the connection is cut (DeadlineWriter)."""
+        self.write_deadline = time.monotonic() + self.write_timeout
+        super().send_response_only(code, message)
 
     def read_request(self) -> None:
         """Read and check the request line and header section; set command, path, headers."""

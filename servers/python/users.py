@@ -50,6 +50,7 @@ MAX_TARGET_BYTES = 8192  # request-target (414)
 HEADER_TIMEOUT = 5  # seconds from a request's first byte to the end of its headers
 REQUEST_TIMEOUT = 10  # seconds from a request's first byte to the end of its body
 IDLE_TIMEOUT = 30  # seconds a keep-alive connection may wait for its next request
+WRITE_TIMEOUT = 10  # seconds a client may take to take one answer, from its first byte
 DRAIN_TIMEOUT = 10  # seconds requests in flight get to finish after SIGTERM
 ALLOW_COLLECTION = "GET, HEAD, POST"
 ALLOW_ITEM = "GET, HEAD, PATCH, DELETE"
@@ -547,6 +548,7 @@ class UsersRequestHandler(StrictRequestHandler):
 
     max_header_bytes, max_headers, max_target_bytes = MAX_HEADER_BYTES, MAX_HEADERS, MAX_TARGET_BYTES
     header_timeout, request_timeout, idle_timeout = HEADER_TIMEOUT, REQUEST_TIMEOUT, IDLE_TIMEOUT
+    write_timeout = WRITE_TIMEOUT
     disable_nagle_algorithm = True  # headers and body leave in two writes: send both at once
     store: MemoryStore | FileStore  # set at start-up, shared by the threads of all connections
     collection_handlers = COLLECTION_HANDLERS

@@ -17,9 +17,11 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // framingListener gives net/http connections whose bytes are checked on their way in.
@@ -46,6 +48,7 @@ type framingConn struct {
 	requests int64        // request heads passed to net/http
 	answered atomic.Int64 // requests net/http answered and kept the connection open after
 	spoke    atomic.Bool  // the client has sent at least one byte
+	writing  atomic.Bool  // an answer is being sent, within its WRITE_TIMEOUT (Write)
 	req      requestHead  // the request head being read
 	// after a head
 	body    int64 // bytes of body still to pass
@@ -84,8 +87,11 @@ func countAnswers(conn net.Conn, state http.ConnState) {
 	switch state {
 	case http.StateNew:
 		open.Store(c, struct{}{})
+	case http.StateActive:
+		c.endAnswer()
 	case http.StateIdle:
 		c.answered.Add(1)
+		c.endAnswer()
 	case http.StateClosed, http.StateHijacked:
 		open.Delete(c)
 	}
@@ -102,6 +108,35 @@ func closeSilent() {
 		}
 		return true
 	})
+}
+
+// SetWriteDeadline starts an answer: sendJSON calls it (through http.NewResponseController) with
+// WRITE_TIMEOUT from now, and the client must take the whole answer by then, or the write fails and
+// net/http closes the connection. (http.Server.WriteTimeout is not this rule: it counts from the
+// end of the request's head, so a body still arriving and the handler's work eat into it.)
+func (c *framingConn) SetWriteDeadline(t time.Time) error {
+	c.writing.Store(!t.IsZero())
+	return c.Conn.SetWriteDeadline(t)
+}
+
+// Write sends bytes of an answer; bytes net/http writes on its own (a 100 Continue) start a
+// deadline of their own, so that no write ever waits for the client without one.
+func (c *framingConn) Write(p []byte) (int, error) {
+	if !c.writing.Load() {
+		c.SetWriteDeadline(time.Now().Add(WRITE_TIMEOUT * time.Second))
+	}
+	n, err := c.Conn.Write(p)
+	if tcp, ok := c.Conn.(*net.TCPConn); ok && errors.Is(err, os.ErrDeadlineExceeded) {
+		// Hang up with a reset once net/http closes: closed gently, the socket would go on
+		// holding what the kernel has buffered for the client (megabytes) until it takes it.
+		tcp.SetLinger(0)
+	}
+	return n, err
+}
+
+// endAnswer lifts the deadline once an answer is out, before the next request.
+func (c *framingConn) endAnswer() {
+	c.SetWriteDeadline(time.Time{})
 }
 
 func (c *framingConn) Read(p []byte) (int, error) {
@@ -365,7 +400,8 @@ func (c *framingConn) refuse() error {
 	if !c.refused {
 		c.refused = true
 		body := encodeJSON(map[string]string{"error": c.refusal})
-		fmt.Fprintf(c.Conn, "HTTP/1.1 %d %s\r\nCache-Control: %s\r\nConnection: close\r\n"+
+		c.SetWriteDeadline(time.Now().Add(WRITE_TIMEOUT * time.Second)) // an answer too
+		fmt.Fprintf(c, "HTTP/1.1 %d %s\r\nCache-Control: %s\r\nConnection: close\r\n"+
 			"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n%s",
 			c.status, http.StatusText(c.status), CACHE_NEVER, len(body), body)
 		c.CloseWrite()

@@ -52,6 +52,7 @@ const (
 	HEADER_TIMEOUT   = 5     // seconds from a request's first byte to the end of its headers
 	REQUEST_TIMEOUT  = 10    // seconds from a request's first byte to the end of its body
 	IDLE_TIMEOUT     = 30    // seconds a keep-alive connection may wait for its next request
+	WRITE_TIMEOUT    = 10    // seconds a client may take to take one answer, from its first byte
 	DRAIN_TIMEOUT    = 10    // seconds requests in flight get to finish after SIGTERM
 	MAX_JSON_DEPTH   = 20    // nesting of [ and { in a request body
 	// Not in an email: @, controls and spaces (U+0000-U+0020, U+007F-U+00A0), and the invisible
@@ -822,6 +823,8 @@ func encodeJSON(value any) []byte {
 }
 
 func sendJSON(w http.ResponseWriter, r *http.Request, res response) {
+	// The answer starts: the client must take it within WRITE_TIMEOUT (framing.go's Write).
+	http.NewResponseController(w).SetWriteDeadline(time.Now().Add(WRITE_TIMEOUT * time.Second))
 	// Unless the handler says otherwise, no cache may store the answer (servers/README.md).
 	w.Header()["Cache-Control"] = []string{CACHE_NEVER}
 	for name, value := range res.headers {
