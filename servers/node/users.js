@@ -698,11 +698,27 @@ function watchAnswer(res) {
 function closeIdleWhenQuiet(server, seen) {
   setTimeout(() => {
     if (requestsSeen !== seen) return closeIdleWhenQuiet(server, requestsSeen);
-    server.closeIdleConnections();
-    // Node's idle connections are those between two requests; one that has sent nothing yet
-    // (a balancer's spare) is idle too, and would hold the drain until HEADER_TIMEOUT.
-    for (const socket of silent) socket.destroy();
+    // Not server.closeIdleConnections(): it takes a connection whose last answer is still in
+    // Node's buffer for idle (that answer called res.end()), and destroys it mid-answer. Idle here:
+    // every answer is in the kernel's buffer, and no request is arriving; one that has sent nothing
+    // yet (a balancer's spare) is idle too, and would hold the drain until HEADER_TIMEOUT.
+    for (const socket of connections) {
+      if (framings.get(socket).idle()) socket.destroy();
+    }
   }, QUIET_MS);
+}
+
+// Draining, a connection Node ends after an answer (Connection: close) is closed in stages
+// (RFC 9112 §9.6): half-close, so that the client reads the last answer to its end, then read and
+// drop what it still sends until it closes (then Node destroys the socket), or DRAIN_TIMEOUT.
+// Node's own destroySoon destroys it as soon as the answer is in the kernel's buffer: with
+// requests of the client's still unread, the kernel resets the connection and drops the answer's
+// end.
+function linger(socket) {
+  socket.end();
+  socket.removeAllListeners("data");
+  socket.on("data", () => {}); // dropped: nothing more is answered
+  socket.resume();
 }
 
 // Sockets whose last answer said Connection: close.
@@ -865,23 +881,29 @@ class FramingConn {
     this.refusal = [status, message, {}];
     return false;
   }
+
+  // No request is arriving or being answered (every answer is in the kernel's buffer).
+  idle() {
+    return this.pending === 0 && !this.started && this.body === 0 && !this.through && !this.refusal;
+  }
 }
 
 // The server's 'connection' listener, after http.Server's own: Node's parser reads the socket
 // through the one 'data' listener that one added; the check goes in between. (Adding a 'data'
 // listener makes Node feed its parser from JavaScript instead of straight from C++.)
-// Connections that have not sent a byte yet (closeIdleWhenQuiet).
-const silent = new Set();
+// Every open connection (closeIdleWhenQuiet).
+const connections = new Set();
 
 function onConnection(socket) {
   const parse = socket.listeners("data")[0];
   socket.removeListener("data", parse);
   const framing = new FramingConn();
   framings.set(socket, framing);
-  silent.add(socket);
-  socket.on("close", () => silent.delete(socket));
+  connections.add(socket);
+  socket.on("close", () => connections.delete(socket));
+  // Node calls destroySoon after an answer that says Connection: close.
+  socket.destroySoon = () => (draining ? linger(socket) : net.Socket.prototype.destroySoon.call(socket));
   socket.on("data", (chunk) => {
-    silent.delete(socket);
     const passed = framing.check(chunk);
     // socket.parser is gone once Node has handed the socket over (CONNECT) or closed it.
     if (passed.length > 0 && socket.parser) parse(passed);
@@ -896,6 +918,9 @@ function countAnswers(req, res) {
   res.on("finish", () => {
     framing.pending--;
     refuseWhenAnswered(req.socket, framing);
+    // Draining, a connection is closed after its last answer, as in Python and Go, even one that
+    // says keep-alive (written before SIGTERM, behind pipelined ones).
+    if (draining && framing.idle() && !req.socket.writableEnded) linger(req.socket);
   });
 }
 
@@ -991,8 +1016,7 @@ function main() {
         // Past the deadline: cut what is left. Go and Python's exits close the connections at
         // once; Node's process.exit first waits for the work on libuv's thread pool (a password
         // hash under way), and the clients must not wait with it.
-        server.closeAllConnections();
-        for (const socket of silent) socket.destroy();
+        for (const socket of connections) socket.destroy();
         process.exit(0);
       }, DRAIN_TIMEOUT * 1000).unref();
     });

@@ -87,6 +87,10 @@ class DeadlineWriter(io.RawIOBase):
             # Hang up with a reset (SO_LINGER 0): closed gently, the socket would go on holding
             # what the kernel has buffered for the client (megabytes) until the client takes it.
             self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.handler.write_failed = True  # nothing left to deliver (no linger)
+            raise
+        except OSError:
+            self.handler.write_failed = True
             raise
         return len(data)
 
@@ -107,6 +111,7 @@ class StrictRequestHandler(BaseHTTPRequestHandler):
     write_timeout = 10.0  # seconds the client may take to take one answer, from its first byte
     deadline = 0.0
     write_deadline = 0.0
+    write_failed = False
     server: DrainingServer
 
     def setup(self) -> None:
@@ -136,6 +141,8 @@ class StrictRequestHandler(BaseHTTPRequestHandler):
             if not self.server.track(self, idle=False):  # draining began while we waited
                 self.close_connection = True
             self.handle_one_request()
+            if self.close_connection and self.server.draining and not self.write_failed:
+                self.linger()  # still busy for drain(), which cuts it at its deadline
             self.server.track(self, idle=True)
 
     def handle_one_request(self) -> None:
@@ -162,6 +169,20 @@ class StrictRequestHandler(BaseHTTPRequestHandler):
         write_timeout, or the connection is cut (DeadlineWriter)."""
         self.write_deadline = time.monotonic() + self.write_timeout
         super().send_response_only(code, message)
+
+    def linger(self) -> None:
+        """Close in stages (RFC 9112 §9.6): half-close, so the client reads the last answer to its
+        end, then read and drop what it still sends until it closes. Closed at once with requests of
+        the client's still unread, the connection would be reset by the kernel, and the end of the
+        answer, still in the kernel's send buffer, lost."""
+        shut(self.connection, socket.SHUT_WR)
+        try:
+            while (left := self.server.drain_deadline - time.monotonic()) > 0:
+                self.connection.settimeout(left)
+                if not self.connection.recv(65536):
+                    return  # the client closed: it has read everything
+        except OSError:
+            pass  # drain() cut it at its deadline, or the client reset it
 
     def read_request(self) -> None:
         """Read and check the request line and header section; set command, path, headers."""
@@ -280,6 +301,7 @@ class DrainingServer(ThreadingHTTPServer):
         self.lock = threading.Lock()
         self.idle: dict[StrictRequestHandler, bool] = {}  # every open connection: is it idle?
         self.draining = False
+        self.drain_deadline = 0.0  # set by drain(): the lingering connections' end
         self.requests = 0  # requests begun, for drain()
 
     def track(self, handler: StrictRequestHandler, idle: bool) -> bool:
@@ -295,7 +317,7 @@ class DrainingServer(ThreadingHTTPServer):
 
     def drain(self, timeout: float, quiet: float = 0.02) -> None:
         """Call from another thread than serve_forever's."""
-        deadline = time.monotonic() + timeout
+        deadline = self.drain_deadline = time.monotonic() + timeout
         self.shutdown()  # serve_forever returns: no more accept()
         self.socket.close()  # new connections are refused, so a balancer tries another replica
         with self.lock:

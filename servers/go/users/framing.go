@@ -48,7 +48,10 @@ type framingConn struct {
 	requests int64        // request heads passed to net/http
 	answered atomic.Int64 // requests net/http answered and kept the connection open after
 	spoke    atomic.Bool  // the client has sent at least one byte
+	busy     atomic.Bool  // a request is being read or answered, or was answered while draining
 	writing  atomic.Bool  // an answer is being sent, within its WRITE_TIMEOUT (Write)
+	cut      atomic.Bool  // a write failed: the client did not take an answer in time, or left
+	closing  sync.Once    // Close: net/http and Shutdown may both call it
 	req      requestHead  // the request head being read
 	// after a head
 	body    int64 // bytes of body still to pass
@@ -88,10 +91,16 @@ func countAnswers(conn net.Conn, state http.ConnState) {
 	case http.StateNew:
 		open.Store(c, struct{}{})
 	case http.StateActive:
+		c.busy.Store(true)
 		c.endAnswer()
 	case http.StateIdle:
 		c.answered.Add(1)
 		c.endAnswer()
+		// Draining, net/http closes the connection after this answer (Close lingers then); only a
+		// connection idle before draining is closed at once.
+		if !draining.Load() {
+			c.busy.Store(false)
+		}
 	case http.StateClosed, http.StateHijacked:
 		open.Delete(c)
 	}
@@ -110,6 +119,12 @@ func closeSilent() {
 	})
 }
 
+// Set by main on SIGTERM, before Shutdown: a connection closed after an answer lingers (Close).
+var (
+	draining      atomic.Bool
+	drainDeadline time.Time // written before draining is set, read after
+)
+
 // SetWriteDeadline starts an answer: sendJSON calls it (through http.NewResponseController) with
 // WRITE_TIMEOUT from now, and the client must take the whole answer by then, or the write fails and
 // net/http closes the connection. (http.Server.WriteTimeout is not this rule: it counts from the
@@ -126,6 +141,9 @@ func (c *framingConn) Write(p []byte) (int, error) {
 		c.SetWriteDeadline(time.Now().Add(WRITE_TIMEOUT * time.Second))
 	}
 	n, err := c.Conn.Write(p)
+	if err != nil {
+		c.cut.Store(true)
+	}
 	if tcp, ok := c.Conn.(*net.TCPConn); ok && errors.Is(err, os.ErrDeadlineExceeded) {
 		// Hang up with a reset once net/http closes: closed gently, the socket would go on
 		// holding what the kernel has buffered for the client (megabytes) until it takes it.
@@ -137,6 +155,28 @@ func (c *framingConn) Write(p []byte) (int, error) {
 // endAnswer lifts the deadline once an answer is out, before the next request.
 func (c *framingConn) endAnswer() {
 	c.SetWriteDeadline(time.Time{})
+}
+
+// Close ends the connection. Draining, one closed after an answer (not an idle one) is closed in
+// stages (RFC 9112 §9.6): half-close, so that the client reads the last answer to its end, then
+// read and drop what the client still sends until it closes, or until drainDeadline. Closed at
+// once with requests of the client's still unread, the connection would be reset by the kernel,
+// and the end of the answer, still in the kernel's send buffer, lost. (net/http's own staged close
+// waits 500 ms, and only after a request body it did not read.)
+func (c *framingConn) Close() (err error) {
+	c.closing.Do(func() {
+		if draining.Load() && c.busy.Load() && !c.cut.Load() {
+			c.CloseWrite()
+			c.Conn.SetReadDeadline(drainDeadline)
+			for {
+				if _, err := c.Conn.Read(c.buffer[:]); err != nil {
+					break // the client closed, or the drain's deadline passed
+				}
+			}
+		}
+		err = c.Conn.Close()
+	})
+	return err
 }
 
 func (c *framingConn) Read(p []byte) (int, error) {

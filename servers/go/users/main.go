@@ -980,8 +980,10 @@ func main() {
 	// Draining: stop accepting, close idle connections at once (and those that have sent nothing
 	// yet: framing.go), let requests in flight (a POST whose body is still arriving too) finish
 	// for up to DRAIN_TIMEOUT, then exit 0.
+	drainDeadline = time.Now().Add(DRAIN_TIMEOUT * time.Second)
+	draining.Store(true) // connections closed after an answer now linger (framing.go's Close)
 	server.RegisterOnShutdown(closeSilent)
-	timeout, cancel := context.WithTimeout(context.Background(), DRAIN_TIMEOUT*time.Second)
+	timeout, cancel := context.WithDeadline(context.Background(), drainDeadline)
 	defer cancel()
 	server.Shutdown(timeout)
 }
