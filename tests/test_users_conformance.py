@@ -355,11 +355,20 @@ CASES = [
     case("te-space-colon", post(b"Transfer-Encoding : chunked", body=b"0\r\n\r\n"), 400),
     # A plain chunked body: the contract refuses it (411) and closes the connection.
     case("te-chunked", post(b"Transfer-Encoding: chunked", body=b"0\r\n\r\n"), 411),
+    # RFC 9112 §6.1: an HTTP/1.0 message with Transfer-Encoding has faulty framing, and §6.3 answers
+    # that with 400 and a closed connection (as nginx does). Go's net/http ignored the coding, so a
+    # kept-alive connection served the body as the next request (request smuggling).
     case(
         "te-chunked-http-1.0",
         b"POST /users HTTP/1.0\r\nContent-Type: application/json\r\n"
         b"Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
-        411,
+        400,
+    ),
+    case(
+        "te-chunked-http-1.0-keep-alive",
+        b"GET /users/nope HTTP/1.0\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n"
+        + SMUGGLED,
+        400,
     ),
     # RFC 9112 §6.3: no Content-Length and no Transfer-Encoding on POST is 411 (RFC 9110 §15.5.12).
     case("post-without-length", post(body=b""), 411),

@@ -631,6 +631,10 @@ function checkFraming(req) {
   if (codings.length > 0 && codings.join(", ").toLowerCase() !== "chunked") {
     throw new ApiError(501, "Transfer-Encoding must be chunked", close); // RFC 9112 §6.1
   }
+  if (codings.length > 0 && req.httpVersion === "1.0") {
+    // RFC 9112 §6.1: an HTTP/1.0 message with Transfer-Encoding has faulty framing (§6.3: 400).
+    throw new ApiError(400, "request is not valid HTTP", close);
+  }
 }
 
 // Node calls this for every request its parser accepts, whatever the method or path.

@@ -271,6 +271,10 @@ class StrictRequestHandler(BaseHTTPRequestHandler):
         # strip(" \t"), not strip(): "\xa0chunked" is not chunked (HTTP Garden, server bug 12).
         if codings and ", ".join(codings).strip(" \t").lower() != "chunked":
             raise Refusal(501, "Transfer-Encoding must be chunked")  # RFC 9112 §6.1
+        if codings and self.request_version == "HTTP/1.0":
+            # RFC 9112 §6.1: an HTTP/1.0 message with Transfer-Encoding has faulty framing (a
+            # program on the way may not know the coding); §6.3: 400, and close.
+            raise Refusal(400, "request is not valid HTTP")
         lengths = self.headers.get_all("Content-Length", [])
         if not codings and (len(lengths) > 1 or (lengths and not lengths[0].strip().isdigit())
                             or (lengths and not lengths[0].strip().isascii())):

@@ -366,6 +366,10 @@ func (c *framingConn) endHead() bool {
 	case r.codings > 0 && !bytes.EqualFold(r.coding, []byte("chunked")):
 		// RFC 9112 §6.1: a coding wins over Content-Length; only chunked is implemented.
 		return c.refuseWith(501, "Transfer-Encoding must be chunked")
+	case r.codings > 0 && !r.http11:
+		// RFC 9112 §6.1: an HTTP/1.0 message with Transfer-Encoding has faulty framing (§6.3:
+		// 400, and close); net/http would ignore the coding and read the body as the next request.
+		return c.refuse400("request is not valid HTTP")
 	case r.codings == 0 && (r.lengths > 1 || (r.lengths == 1 && !isDigits(r.length))):
 		// RFC 9112 §6.3: repeated, even identical (net/http would merge them), or not digits.
 		return c.refuse400("Content-Length is not valid")
