@@ -272,6 +272,9 @@ CASES = [
     ),
     case("expect-twice", get(b"/users", b"Expect: 100-continue", b"Expect: 100-continue"), 417),
     case("expect-on-http-1.0", get(b"/users", b"Expect: bogus", version=b"HTTP/1.0"), 417),
+    # ... and "100-continue\xa0" is not 100-continue (Python's strip() and Node's trim() took the
+    # no-break space for whitespace and sent 100 Continue).
+    case("expect-continue-nbsp", get(b"/users", b"Expect: 100-continue\xa0"), 417),
     # ---- message body framing (RFC 9112 §6) ----
     # RFC 9112 §6.3 item 5, h11 test_headers.py: conflicting lengths.
     case(
@@ -303,6 +306,11 @@ CASES = [
     case("content-length-hex", post(b"Content-Length: 0x2", body=b"{}"), 400, LENGTH_NOT_VALID),
     # HTTP Garden server bug 16 (Go read an empty length as 0).
     case("content-length-empty", post(b"Content-Length: ", body=b"{}"), 400, LENGTH_NOT_VALID),
+    # RFC 9112 §6.3: 1*DIGIT after the spaces and tabs around a value are trimmed (RFC 9110 §5.5);
+    # a no-break space or a NEL (obs-text) is no whitespace there: Python's str.strip() took "0\xa0"
+    # for 0 and answered the GET.
+    case("content-length-nbsp", get(b"/users?limit=1", b"Content-Length: 0\xa0"), 400, LENGTH_NOT_VALID),
+    case("content-length-nel", post(b"Content-Length: 2\x85", body=b"{}"), 400, LENGTH_NOT_VALID),
     # llhttp test/request/invalid.md "Spaces in Content-Length".
     case("content-length-with-space", post(b"Content-Length: 1 2", body=b"{}"), 400, LENGTH_NOT_VALID),
     # RFC 9110 §8.6: a length past what a 64-bit integer holds must not overflow; refused (it was
@@ -468,6 +476,17 @@ def test_an_empty_line_before_a_pipelined_request_is_ignored_too(users_server, s
     assert received.count(b"HTTP/1.1 ") == 2, received
     assert received.startswith(b"HTTP/1.1 404 "), received
     assert received.endswith(json.dumps(stored, separators=(",", ":"), ensure_ascii=False).encode() + b"\n")
+
+
+@pytest.mark.parametrize("option", [b"closed", b"x-close", b"close;", b"keep-alive, closer"])
+def test_a_connection_option_that_only_contains_close_keeps_the_connection(users_server, stored, option):
+    """RFC 9110 §7.6.1: Connection is a comma-separated list of options, and only the option
+    "close" closes (Python looked for the substring, and closed after "closed")."""
+    first = b"GET /users/nope HTTP/1.1\r\nHost: x\r\nConnection: " + option + b"\r\n\r\n"
+    second = f"GET /users/{stored['id']} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode()
+    received = exchange_all(users_server.url, first + second)
+    assert received.count(b"HTTP/1.1 ") == 2, received
+    assert received.startswith(b"HTTP/1.1 404 "), received
 
 
 @pytest.mark.parametrize(

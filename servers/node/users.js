@@ -852,7 +852,9 @@ class FramingConn {
       }
       this.coded ||= name === "transfer-encoding";
       if (name === "expect") {
-        [this.expects, this.proceed] = [this.expects + 1, line.slice(colon + 1).trim().toLowerCase() === "100-continue"];
+        // Trimmed of spaces and tabs only (RFC 9110 §5.5): trim() would take a \xa0 for one too.
+        const value = line.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, "");
+        [this.expects, this.proceed] = [this.expects + 1, value.toLowerCase() === "100-continue"];
       }
       return true;
     }

@@ -32,6 +32,7 @@ TARGET = re.compile(rb"[\x21-\x7e]+")  # RFC 9112 §3.2: visible ASCII, no space
 TARGET_FORM = re.compile(rb"/.*|\*|[A-Za-z][A-Za-z0-9+.\-]*:.*")
 BAD_PERCENT = re.compile(rb"%(?![0-9A-Fa-f]{2})")
 FIELD_VALUE_FORBIDDEN = re.compile(rb"[\x00-\x08\x0a-\x1f\x7f]")  # RFC 9110 §5.5: CTLs but HTAB
+DIGITS = re.compile(r"[0-9]+")  # RFC 9112 §6.3: Content-Length is 1*DIGIT, ASCII digits only
 HOST_VALUE = re.compile(rb"[0-9A-Za-z!$%&'()*+,\-.:;=\[\]_~]*")  # the bytes Go accepts in a Host
 
 
@@ -210,11 +211,15 @@ class StrictRequestHandler(BaseHTTPRequestHandler):
         if len(parts[2]) > self.max_target_bytes:
             raise Refusal(414, "request target is too long")  # RFC 9110 §15.5.15
         self.check_framing()
-        connection = ", ".join(self.headers.get_all("Connection", [])).lower()
-        self.close_connection = "close" in connection or (
-            self.request_version == "HTTP/1.0" and "keep-alive" not in connection)
+        # RFC 9110 §7.6.1: Connection is a list of options, so "closed" or "x-close" is no close.
+        options = {option.strip(" \t").lower()
+                   for value in self.headers.get_all("Connection", []) for option in value.split(",")}
+        self.close_connection = "close" in options or (
+            self.request_version == "HTTP/1.0" and "keep-alive" not in options)
         expect = self.headers.get_all("Expect", [])
-        if expect and [value.strip().lower() for value in expect] != ["100-continue"]:
+        # Values are already trimmed of spaces and tabs (RFC 9110 §5.5); str.strip() would also
+        # take a \xa0 (obs-text) for whitespace, as it would around a Content-Length.
+        if expect and [value.lower() for value in expect] != ["100-continue"]:
             raise Refusal(417, "Expect must be 100-continue")  # RFC 9110 §10.1.1
         if expect and self.request_version == "HTTP/1.1":
             self.send_response_only(100)  # RFC 9110 §10.1.1: go on, send the body
@@ -276,12 +281,11 @@ class StrictRequestHandler(BaseHTTPRequestHandler):
             # program on the way may not know the coding); §6.3: 400, and close.
             raise Refusal(400, "request is not valid HTTP")
         lengths = self.headers.get_all("Content-Length", [])
-        if not codings and (len(lengths) > 1 or (lengths and not lengths[0].strip().isdigit())
-                            or (lengths and not lengths[0].strip().isascii())):
+        if not codings and (len(lengths) > 1 or (lengths and not DIGITS.fullmatch(lengths[0]))):
             # RFC 9112 §6.3: two lengths, or one that is not digits, let two programs on the way
             # disagree on where the body ends (request smuggling): refuse instead of picking one.
             raise Refusal(400, "Content-Length is not valid")
-        if not codings and lengths and len(lengths[0].strip()) > 18:
+        if not codings and lengths and len(lengths[0]) > 18:
             # RFC 9110 §8.6: a length too long for a 64-bit integer is refused (Go and Node
             # cannot hold it), not read as a body no client sends.
             raise Refusal(400, "Content-Length is not valid")
@@ -291,7 +295,7 @@ class StrictRequestHandler(BaseHTTPRequestHandler):
         it should; False (close the connection instead) for a chunked body or one over limit."""
         if "Transfer-Encoding" in self.headers:
             return False
-        length = int(self.headers.get("Content-Length", "0").strip())
+        length = int(self.headers.get("Content-Length", "0"))
         if length > limit:
             return False
         return len(self.rfile.read(length)) == length

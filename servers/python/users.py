@@ -595,7 +595,7 @@ class UsersRequestHandler(StrictRequestHandler):
             return 500, {"Connection": "close"}, {"error": "internal server error"}
 
     def body_left_unread(self) -> bool:
-        lengths = [value.strip() for value in self.headers.get_all("Content-Length", [])]
+        lengths = self.headers.get_all("Content-Length", [])
         has_body = lengths not in ([], ["0"]) or "Transfer-Encoding" in self.headers
         return has_body and not self.body_read
 
