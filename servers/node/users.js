@@ -728,8 +728,9 @@ function linger(socket) {
 // Sockets whose last answer said Connection: close.
 const answered = new WeakSet();
 
-// An answer written to the socket itself, for requests that never become a req/res pair.
-function refuse(socket, status, message, headers = {}) {
+// An answer written to the socket itself, for requests that never become a req/res pair; to a
+// HEAD, the length GET would have and no body, which a client would not read (RFC 9112 §6.3).
+function refuse(socket, status, message, headers = {}, head = false) {
   const body = Buffer.from(JSON.stringify({ error: message }) + "\n");
   const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`);
   // The client must take it within WRITE_TIMEOUT, as any answer (watchAnswer).
@@ -739,7 +740,7 @@ function refuse(socket, status, message, headers = {}) {
   socket.write(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nConnection: close\r\n`);
   socket.write(`Cache-Control: ${CACHE_NEVER}\r\n`);
   lines.push(`Content-Type: application/json\r\nContent-Length: ${body.length}\r\n`);
-  socket.end(`${lines.join("")}\r\n${body}`);
+  socket.end(`${lines.join("")}\r\n${head ? "" : body}`);
 }
 
 // ---- Framing: the rules of RFC 9112 Node's parser bends, checked before it reads a byte ----
@@ -759,7 +760,8 @@ const framings = new WeakMap(); // socket -> its FramingConn
 // next request's start is known.
 class FramingConn {
   constructor() {
-    this.refusal = null; // [status, message, headers] of the refused request being read
+    this.refusal = null; // [status, message, headers, head] of the refused request being read
+    this.isHead = false; // the method of the request being read is HEAD
     this.refused = false; // its answer is written
     this.pending = 0; // requests handed to handle() and not answered yet (countAnswers)
     this.last = null; // the last of them
@@ -817,7 +819,7 @@ class FramingConn {
     if (!this.started && (b === CR || b === LF)) {
       return false; // RFC 9112 §2.2: a server SHOULD ignore empty lines before a request line
     }
-    this.started = true;
+    if (!this.started) [this.started, this.isHead] = [true, false]; // a new request, method unknown
     if (++this.size > MAX_HEADER_BYTES) {
       this.through = true; // the parser answers 431 (RFC 6585 §5)
       return true;
@@ -839,7 +841,9 @@ class FramingConn {
       // reads as it reads a request line with no version at all (400 in checkFraming).
       const version = line.slice(line.lastIndexOf(" ") + 1);
       const other = VERSION.test(version) && version !== "HTTP/1.1" && version !== "HTTP/1.0";
-      return other ? this.refuse("HTTP version is not supported", 505) : true;
+      if (other) return this.refuse("HTTP version is not supported", 505);
+      this.isHead = line.startsWith("HEAD ");
+      return true;
     }
     if (line.startsWith(" ") || line.startsWith("\t")) {
       return this.refuse("request is not valid HTTP"); // RFC 9112 §5.2: obs-fold, refused
@@ -884,7 +888,7 @@ class FramingConn {
   }
 
   refuse(message, status = 400) {
-    this.refusal = [status, message, {}];
+    this.refusal = [status, message, {}, this.isHead];
     return false;
   }
 
@@ -978,7 +982,7 @@ function onClientError(err, socket) {
     message = "Content-Length is not valid"; // not digits, or more than one
   }
   const framing = framings.get(socket);
-  framing.refusal ??= [status, message, headers];
+  framing.refusal ??= [status, message, headers, framing.isHead && status !== 505];
   // A body cut short or badly chunked is the request in flight's own: refused at once.
   refuseWhenAnswered(socket, framing, framing.last?.complete === false);
 }

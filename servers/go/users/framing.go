@@ -43,6 +43,7 @@ type framingConn struct {
 	buffer   [4096]byte   // one read from the client: net/http reads as much at once
 	ready    []byte       // checked bytes net/http has not read yet
 	status   int          // the answer to the request being read, if refused (0 while it is not)
+	isHead   bool         // its method is HEAD, so the answer has no body (RFC 9112 §6.3)
 	refusal  string       // its message
 	refused  bool         // its answer is written
 	requests int64        // request heads passed to net/http
@@ -241,7 +242,9 @@ func (c *framingConn) head(b byte) bool {
 	case !r.started && (b == '\r' || b == '\n'):
 		return false // RFC 9112 §2.2: a server SHOULD ignore empty lines before a request line
 	}
-	r.started = true
+	if !r.started {
+		r.started, c.isHead = true, false // a new request: its method is not known yet
+	}
 	if r.size++; r.size > MAX_HEADER_BYTES {
 		return c.refuseWith(431, "request headers are too large") // RFC 6585 §5
 	}
@@ -279,6 +282,7 @@ func (c *framingConn) requestLine(line []byte) bool {
 		return c.refuseWith(505, "HTTP version is not supported") // RFC 9110 §15.6.6
 	}
 	c.req.http11, c.req.target = string(version) == "HTTP/1.1", len(target)
+	c.isHead = string(method) == "HEAD"
 	return true
 }
 
@@ -445,9 +449,13 @@ func (c *framingConn) refuse() error {
 		c.refused = true
 		body := encodeJSON(map[string]string{"error": c.refusal})
 		c.SetWriteDeadline(time.Now().Add(WRITE_TIMEOUT * time.Second)) // an answer too
+		length := len(body)
+		if c.isHead { // the length GET would have, no body: a client reads none (RFC 9112 §6.3)
+			body = nil
+		}
 		fmt.Fprintf(c, "HTTP/1.1 %d %s\r\nCache-Control: %s\r\nConnection: close\r\n"+
 			"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n%s",
-			c.status, http.StatusText(c.status), CACHE_NEVER, len(body), body)
+			c.status, http.StatusText(c.status), CACHE_NEVER, length, body)
 		c.CloseWrite()
 	}
 	return &net.OpError{Op: "read", Net: "tcp", Err: errors.New(c.refusal)}
