@@ -207,7 +207,7 @@ class StrictRequestHandler(BaseHTTPRequestHandler):
             raise Refusal(505, "HTTP version is not supported")  # RFC 9110 §15.6.6
         self.command, self.path = parts[1].decode(), parts[2].decode("latin-1")
         self.request_version = parts[3].decode()
-        self.headers = self.read_headers(len(line))
+        self.headers = self.read_headers(len(line) + 2)
         if len(parts[2]) > self.max_target_bytes:
             raise Refusal(414, "request target is too long")  # RFC 9110 §15.5.15
         self.check_framing()
@@ -242,7 +242,8 @@ class StrictRequestHandler(BaseHTTPRequestHandler):
         return line
 
     def read_headers(self, size: int) -> HTTPMessage:
-        """The header section (RFC 9112 §5), within the limits, each line checked."""
+        """The header section (RFC 9112 §5), within the limits, each line checked; size: the bytes
+        of the head so far, every CRLF counted, as Go's framing.go and Node's FramingConn count."""
         fields: list[bytes] = []
         while (line := self.read_line()) != b"":
             size += len(line) + 2
@@ -260,6 +261,8 @@ class StrictRequestHandler(BaseHTTPRequestHandler):
             if FIELD_VALUE_FORBIDDEN.search(value):  # NUL, ESC, DEL and other controls
                 raise Refusal(400, "request is not valid HTTP")
             fields.append(name + b": " + value.strip(b" \t"))
+        if size + 2 > self.max_header_bytes:  # the empty line that ends the head counts too
+            raise Refusal(431, "request headers are too large")
         # Not http.client.parse_headers, which counts the empty line as a field line and raises
         # (an exception no handler catches: no answer) on a head of exactly max_headers fields.
         text = b"\r\n".join([*fields, b"", b""]).decode("latin-1")
