@@ -286,6 +286,27 @@ CASES = [
     # ... and "100-continue\xa0" is not 100-continue (Python's strip() and Node's trim() took the
     # no-break space for whitespace and sent 100 Continue).
     case("expect-continue-nbsp", get(b"/users", b"Expect: 100-continue\xa0"), 417),
+    # ---- the order of the checks (servers/README.md, "Order of checks") ----
+    # A request that breaks two rules gets the answer to the first one read: each line as it ends,
+    # then the head as a whole (414, Host, Transfer-Encoding, Content-Length, Expect). Node's parser
+    # answered a Content-Length, a Transfer-Encoding or an Expect first, and routed a method it does
+    # not know (404, 405) before looking at the target or the Host.
+    case("bad-name-then-bad-length", get(b"/users", b"X@Y: v", b"Content-Length: "), 400),
+    case("bad-host-then-bad-length", b"GET /users HTTP/1.1\r\nHost: a b\r\nContent-Length: x\r\n\r\n", 400),
+    case("bad-version-then-te-gzip", get(b"/users", b"Transfer-Encoding: gzip", version=b"HTTP/10.0"), 400),
+    case("nul-in-transfer-encoding", get(b"/users", b"Transfer-Encoding: chunked\x00"), 400),
+    case("bad-name-then-expect-bogus", get(b"/users", b"X(Y): v", b"Expect: bogus"), 400),
+    case(
+        "expect-bogus-then-bad-length",
+        get(b"/users", b"Expect: bogus", b"Content-Length: 1,1"),
+        400,
+        LENGTH_NOT_VALID,
+    ),
+    case("unknown-method-bad-host", b"BREW /users HTTP/1.1\r\nHost: a b\r\n\r\n", 400),
+    case("unknown-method-bad-target", b"BREW #x HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+    # RFC 9110 §9.1: PRI is a token like any other method outside HTTP/2's preface (llhttp refused
+    # it as a broken preface: 400).
+    case("pri-method", b"PRI /users HTTP/1.1\r\nHost: x\r\n\r\n", 405),
     # ---- message body framing (RFC 9112 §6) ----
     # RFC 9112 §6.3 item 5, h11 test_headers.py: conflicting lengths.
     case(
@@ -373,6 +394,8 @@ CASES = [
     # PortSwigger Academy, TE.TE obfuscation: whitespace before the colon.
     case("te-space-colon", post(b"Transfer-Encoding : chunked", body=b"0\r\n\r\n"), 400),
     # A plain chunked body: the contract refuses it (411) and closes the connection.
+    # RFC 9112 §7: coding names are case-insensitive (Node compared "chunked" exactly: 501).
+    case("te-chunked-mixed-case", post(b"Content-Length: 2", b"Transfer-Encoding: cHuNkEd", body=b"{}"), 411),
     case("te-chunked", post(b"Transfer-Encoding: chunked", body=b"0\r\n\r\n"), 411),
     # RFC 9112 §6.1: an HTTP/1.0 message with Transfer-Encoding has faulty framing, and §6.3 answers
     # that with 400 and a closed connection (as nginx does). Go's net/http ignored the coding, so a

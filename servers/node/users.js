@@ -49,6 +49,8 @@ const VERSION = /^HTTP\/[0-9]\.[0-9]$/; // RFC 9112 §2.3: one digit each side
 // the path: a bad escape in the query is the parameter's own 400).
 const TARGET_FORM = /^(\/|\*$|[A-Za-z][A-Za-z0-9+.-]*:)/;
 const BAD_PERCENT = /%(?![0-9A-Fa-f]{2})/;
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/; // RFC 9110 §5.6.2: methods and field names
+const TARGET = /^[\x21-\x7e]+$/; // RFC 9112 §3.2: visible ASCII, no spaces
 const ALLOW_COLLECTION = "GET, HEAD, POST";
 const ALLOW_ITEM = "GET, HEAD, PATCH, DELETE";
 const CREATE_TYPES = ["application/json"];
@@ -746,12 +748,13 @@ function refuse(socket, status, message, headers = {}, head = false) {
 // ---- Framing: the rules of RFC 9112 Node's parser bends, checked before it reads a byte ----
 // llhttp takes two spaces where the request line has one (RFC 9112 §3 lets a parser be lenient
 // there; the workbook is not, as Python's strict_http11.py and Go's framing.go are not), reads
-// HTTP/0.9, sends 100 Continue to "100-continue, x" and ignores Expect in HTTP/1.0. Node has no
-// option for these and req does not show the request line, so each connection's bytes pass these
-// checks on their way to the parser, as in servers/go/users/framing.go: the others (a bare CR or
-// LF, obs-fold, a repeated Content-Length or one over 18 digits: 400; empty lines before a
-// request: ignored) llhttp keeps too, and here they are answered in order behind pipelined
-// requests. A request that breaks a rule gets the contract's JSON answer and the connection ends.
+// HTTP/0.9, sends 100 Continue to "100-continue, x" and ignores Expect in HTTP/1.0; and it answers
+// the broken rules it does refuse in its own order (a Content-Length before a bad field line above
+// it). Node has no option for these and req does not show the request line, so each connection's
+// bytes pass every rule of servers/go/users/framing.go, line by line in the same order, on their
+// way to the parser (empty lines before a request are dropped), and refusals are answered in order
+// behind pipelined requests. A request that breaks a rule gets the contract's JSON answer and the
+// connection ends.
 const CR = 13;
 const LF = 10;
 const framings = new WeakMap(); // socket -> its FramingConn
@@ -777,9 +780,13 @@ class FramingConn {
     this.line = ""; // the line being read, without its CRLF
     this.lines = 0; // lines of the head before this one
     this.size = 0; // bytes of the head so far
+    this.http11 = false; // its version is HTTP/1.1, which must send a Host
+    this.target = 0; // bytes of its request-target
+    this.hosts = 0; // its Host lines
+    this.badHost = false; // a Host with a byte no host has
     this.length = ""; // its last Content-Length value
     this.lengths = 0; // its Content-Length lines
-    this.coded = false; // it has a Transfer-Encoding
+    this.codings = []; // its Transfer-Encoding values
     this.expects = 0; // its Expect lines
     this.proceed = false; // the last of them is 100-continue
   }
@@ -821,8 +828,7 @@ class FramingConn {
     }
     if (!this.started) [this.started, this.isHead] = [true, false]; // a new request, method unknown
     if (++this.size > MAX_HEADER_BYTES) {
-      this.through = true; // the parser answers 431 (RFC 6585 §5)
-      return true;
+      return this.refuse("request headers are too large", 431); // RFC 6585 §5, every byte counted
     }
     if (b === CR) return true; // its LF comes next
     if (b !== LF) {
@@ -831,54 +837,83 @@ class FramingConn {
     }
     const line = this.line;
     [this.line, this.lines] = ["", this.lines + 1];
-    if (this.lines === 1 && (line.startsWith(" ") || line.endsWith(" ") || line.includes("  "))) {
-      // RFC 9112 §3: method SP request-target SP HTTP-version, exactly one SP each (the lenient
-      // whitespace §3 allows is not taken; llhttp would take it).
+    if (this.lines === 1) return this.requestLine(line);
+    if (line !== "") return this.fieldLine(line);
+    return this.endHead();
+  }
+
+  // RFC 9112 §3: method SP request-target SP HTTP-version, exactly one SP each (the lenient
+  // whitespace §3 allows is not taken; llhttp would take it), the method a token, the target
+  // visible ASCII in a form of §3.2, the version HTTP/DIGIT.DIGIT (§2.3), as in Go's framing.go.
+  requestLine(line) {
+    const parts = line.split(" ");
+    const [method, target, version] = parts.length === 3 ? parts : ["", "", ""];
+    const form = TARGET_FORM.test(target) || method === "CONNECT";
+    if (!TOKEN.test(method) || !TARGET.test(target) || !form || BAD_PERCENT.test(target.split("?")[0])) {
       return this.refuse("request is not valid HTTP");
     }
-    if (this.lines === 1) {
-      // RFC 9110 §15.6.6: a well-formed version but 1.0 and 1.1 is 505, HTTP/0.9 too, which llhttp
-      // reads as it reads a request line with no version at all (400 in checkFraming).
-      const version = line.slice(line.lastIndexOf(" ") + 1);
-      const other = VERSION.test(version) && version !== "HTTP/1.1" && version !== "HTTP/1.0";
-      if (other) return this.refuse("HTTP version is not supported", 505);
-      this.isHead = line.startsWith("HEAD ");
-      return true;
+    if (!VERSION.test(version)) return this.refuse("request is not valid HTTP");
+    if (version !== "HTTP/1.1" && version !== "HTTP/1.0") {
+      // RFC 9110 §15.6.6, HTTP/0.9 too, which llhttp would read like a line with no version.
+      return this.refuse("HTTP version is not supported", 505);
     }
-    if (line.startsWith(" ") || line.startsWith("\t")) {
-      return this.refuse("request is not valid HTTP"); // RFC 9112 §5.2: obs-fold, refused
+    [this.http11, this.target, this.isHead] = [version === "HTTP/1.1", target.length, method === "HEAD"];
+    return true;
+  }
+
+  // RFC 9112 §5: each field line as it ends, so that the first broken rule is the one answered,
+  // as in Python and Go (llhttp would answer a later line's Content-Length first).
+  fieldLine(line) {
+    if (this.lines - 1 > MAX_HEADERS) return this.refuse("request headers are too large", 431);
+    // RFC 9112 §5.1: a field name is a token, with no whitespace before its colon; so an obs-fold,
+    // a line that starts with a space or a tab, is refused too (§5.2 allows that).
+    const colon = line.indexOf(":");
+    const name = line.slice(0, Math.max(colon, 0)).toLowerCase();
+    const value = line.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, ""); // RFC 9110 §5.5: OWS only
+    if (colon < 0 || !TOKEN.test(name) || /[\x00-\x08\x0a-\x1f\x7f]/.test(value)) {
+      return this.refuse("request is not valid HTTP"); // RFC 9110 §5.5: no control but HTAB
     }
-    if (line !== "") {
-      const colon = line.indexOf(":");
-      const name = (colon < 0 ? line : line.slice(0, colon)).toLowerCase();
-      if (name === "content-length") {
-        [this.length, this.lengths] = [line.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, ""), this.lengths + 1];
-      }
-      this.coded ||= name === "transfer-encoding";
-      if (name === "expect") {
-        // Trimmed of spaces and tabs only (RFC 9110 §5.5): trim() would take a \xa0 for one too.
-        const value = line.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, "");
-        [this.expects, this.proceed] = [this.expects + 1, value.toLowerCase() === "100-continue"];
-      }
-      return true;
+    if (name === "host") {
+      [this.hosts, this.badHost] = [this.hosts + 1, this.badHost || !HOST_VALUE.test(value)];
+    } else if (name === "content-length") {
+      [this.length, this.lengths] = [value, this.lengths + 1];
+    } else if (name === "transfer-encoding") {
+      this.codings.push(value);
+    } else if (name === "expect") {
+      [this.expects, this.proceed] = [this.expects + 1, value.toLowerCase() === "100-continue"];
     }
-    // The empty line: the head ends; the body, if any, comes next.
-    const { coded, length, lengths, expects, proceed } = this;
+    return true;
+  }
+
+  // The empty line: the head ends, checked as a whole in the order of Python and Go; the body, if
+  // any, comes next.
+  endHead() {
+    const { http11, target, hosts, badHost, codings, length, lengths, expects, proceed } = this;
     this.startHead();
-    if (expects > 1 || (expects === 1 && !proceed)) {
+    const coding = codings.join(", ").toLowerCase();
+    if (target > MAX_TARGET_BYTES) {
+      return this.refuse("request target is too long", 414); // RFC 9110 §15.5.15
+    } else if (hosts > 1 || (hosts === 0 && http11) || badHost) {
+      // RFC 9112 §3.2: exactly one Host in HTTP/1.1, at most one in HTTP/1.0, and a valid one.
+      return this.refuse("request is not valid HTTP");
+    } else if (codings.length > 0 && coding !== "chunked") {
+      // RFC 9112 §6.1: a coding wins over Content-Length; only chunked is implemented.
+      return this.refuse("Transfer-Encoding must be chunked", 501);
+    } else if (codings.length > 0 && !http11) {
+      return this.refuse("request is not valid HTTP"); // RFC 9112 §6.1: faulty framing in HTTP/1.0
+    } else if (codings.length === 0 && (lengths > 1 || (lengths === 1 && !/^[0-9]+$/.test(length)))) {
+      // RFC 9112 §6.3: repeated, even identical, or not digits.
+      return this.refuse("Content-Length is not valid");
+    } else if (codings.length === 0 && lengths === 1 && length.length > 18) {
+      // RFC 9110 §8.6: too long for the 64-bit integers Go holds it in, refused in all three.
+      return this.refuse("Content-Length is not valid");
+    } else if (expects > 1 || (expects === 1 && !proceed)) {
       // RFC 9110 §10.1.1: an expectation the server cannot meet. Node's parser would send
       // 100 Continue to "100-continue, x" and ignore any Expect of HTTP/1.0.
       return this.refuse("Expect must be 100-continue", 417);
-    } else if (coded) {
-      // RFC 9112 §6.1: a coding wins over Content-Length; onClientError refuses it (411, 501)
-      // and closes the connection.
+    } else if (codings.length > 0) {
+      // chunked: onClientError or the handler refuses it (411) and closes the connection.
       this.through = true;
-    } else if (lengths > 1 || (lengths === 1 && !/^[0-9]+$/.test(length))) {
-      // RFC 9112 §6.3: repeated, even identical, or not digits.
-      return this.refuse("Content-Length is not valid");
-    } else if (lengths === 1 && length.length > 18) {
-      // RFC 9110 §8.6: too long for the 64-bit integers Go holds it in, refused in all three.
-      return this.refuse("Content-Length is not valid");
     } else if (lengths === 1 && length.length > 15) {
       this.through = true; // past the integers a Number holds exactly: the parser decides
     } else if (lengths === 1) {
@@ -962,9 +997,9 @@ function onClientError(err, socket) {
     [status, message] = [431, "request headers are too large"]; // beyond maxHeaderSize
   } else if (VERSION.test(version ?? "") && !["HTTP/1.0", "HTTP/1.1"].includes(version)) {
     [status, message] = [505, "HTTP version is not supported"]; // well-formed, not 1.0 or 1.1
-  } else if (err.code === "HPE_INVALID_METHOD" && /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(method ?? "")) {
-    // A method llhttp does not know (or in lower case: methods are case-sensitive) is still a
-    // token: the path decides 404, the method 405, as in Python and Go.
+  } else if ((err.code === "HPE_INVALID_METHOD" || method === "PRI") && TOKEN.test(method ?? "")) {
+    // A method llhttp does not know (or in lower case: methods are case-sensitive), or PRI, which
+    // it takes for HTTP/2's preface, is still a token: the path decides 404, the method 405.
     try {
       route(method, (target ?? "").split("?")[0]);
     } catch (refusal) {
@@ -974,7 +1009,8 @@ function onClientError(err, socket) {
     // RFC 9112 §6.1: Transfer-Encoding overrides Content-Length. Chunked is refused like any
     // chunked body (411); another coding is not implemented (501).
     const lines = packet.split("\r\n").filter((line) => /^transfer-encoding:/i.test(line));
-    const chunked = lines.map((line) => line.slice(line.indexOf(":") + 1).trim()).join(", ") === "chunked";
+    const values = lines.map((line) => line.slice(line.indexOf(":") + 1).replace(/^[ \t]+|[ \t]+$/g, ""));
+    const chunked = values.join(", ").toLowerCase() === "chunked"; // RFC 9112 §7: case-insensitive
     [status, message] = chunked
       ? [411, "Content-Length is required"]
       : [501, "Transfer-Encoding must be chunked"];
