@@ -126,6 +126,9 @@ CASES = [
     case("unknown-method-unknown-path", b"FOO /nope HTTP/1.1\r\nHost: x\r\n\r\n", 404),
     # RFC 9112 §3.2.3: authority-form is for CONNECT to a proxy; this server is none.
     case("connect", b"CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n", 404),
+    # ... and bytes after a CONNECT are no request to answer: Node's FramingConn refused them after
+    # the CONNECT's answer had ended the socket, and the write after end killed the process.
+    case("connect-then-bytes", b"CONNECT /users HTTP/1.1\r\nHost: x\r\n\r\n0\r\n\r\n", 405),
     # RFC 9112 §3.2.4: asterisk-form; from the issue (Go answered its own empty 200).
     case("options-asterisk", b"OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n", 404),
     # RFC 9112 §3.2.2: absolute-form is accepted; it names no path of this server.

@@ -733,6 +733,9 @@ const answered = new WeakSet();
 // An answer written to the socket itself, for requests that never become a req/res pair; to a
 // HEAD, the length GET would have and no body, which a client would not read (RFC 9112 §6.3).
 function refuse(socket, status, message, headers = {}, head = false) {
+  // The connection's last answer is already out (CONNECT's 404 or 405, which ends the socket,
+  // then bytes after it that FramingConn refuses): writing again would throw and end the process.
+  if (socket.writableEnded || socket.destroyed) return;
   const body = Buffer.from(JSON.stringify({ error: message }) + "\n");
   const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`);
   // The client must take it within WRITE_TIMEOUT, as any answer (watchAnswer).
