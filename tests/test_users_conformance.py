@@ -418,6 +418,14 @@ CASES = [
     # RFC 9112 §6.3: no Content-Length and no Transfer-Encoding on POST is 411 (RFC 9110 §15.5.12).
     case("post-without-length", post(body=b""), 411),
     case("post-well-formed", post(b"Content-Length: %d" % len(BODY), body=BODY), 201),
+    # RFC 9110 §8.3.1: only spaces and tabs surround a media type; "application/json\xa0" is another
+    # (Python's strip() and Node's trim() took it for application/json and created the user).
+    case(
+        "content-type-nbsp",
+        b"POST /users HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\xa0\r\nContent-Length: 2\r\n\r\n{}",
+        415,
+        "Content-Type must be application/json",
+    ),
     # RFC 9112 §9.3 and §6.3, from the issue: a GET with a body, then a pipelined GET: the body is
     # read (or the connection closed), never taken for the next request.
     case(

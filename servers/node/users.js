@@ -356,7 +356,8 @@ async function readJson(req, allowed) {
 
 // Parameters such as "; charset=utf-8" are allowed, and media types are case-insensitive.
 function checkContentType(req, allowed) {
-  const mediaType = (req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
+  // RFC 9110 §8.3.1: only spaces and tabs (OWS) around it; trim() would also drop a \xa0.
+  const mediaType = (req.headers["content-type"] ?? "").split(";")[0].replace(/^[ \t]+|[ \t]+$/g, "").toLowerCase();
   if (!allowed.includes(mediaType)) {
     throw new ApiError(415, `Content-Type must be ${allowed.join(" or ")}`);
   }

@@ -344,7 +344,8 @@ def read_json(request: UsersRequestHandler, allowed: tuple[str, ...]) -> bytes:
 
 
 def check_content_type(request: UsersRequestHandler, allowed: tuple[str, ...]) -> None:
-    media_type = request.headers.get("Content-Type", "").split(";")[0].strip().lower()
+    # RFC 9110 §8.3.1: only spaces and tabs (OWS) around it; strip() would also drop a \xa0 or \x85.
+    media_type = request.headers.get("Content-Type", "").split(";")[0].strip(" \t").lower()
     if media_type not in allowed:
         raise ApiError(415, "Content-Type must be " + " or ".join(allowed))
 

@@ -523,7 +523,8 @@ func readJSON(r *http.Request, allowed ...string) ([]byte, error) {
 // Parameters such as "; charset=utf-8" are allowed, and media types are case-insensitive.
 func checkContentType(r *http.Request, allowed ...string) error {
 	mediaType, _, _ := strings.Cut(r.Header.Get("Content-Type"), ";")
-	if !slices.Contains(allowed, strings.ToLower(strings.TrimSpace(mediaType))) {
+	// RFC 9110 §8.3.1: only spaces and tabs (OWS) around it; TrimSpace would also drop a UTF-8 NBSP.
+	if !slices.Contains(allowed, strings.ToLower(strings.Trim(mediaType, " \t"))) {
 		return errorf(415, "Content-Type must be %s", strings.Join(allowed, " or "))
 	}
 	return nil
