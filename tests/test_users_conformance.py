@@ -527,6 +527,18 @@ def test_an_empty_line_before_a_pipelined_request_is_ignored_too(users_server, s
     assert received.endswith(json.dumps(stored, separators=(",", ":"), ensure_ascii=False).encode() + b"\n")
 
 
+@pytest.mark.parametrize("tag", [b"*\xa0", b"\xa0*", b'"v1"\xa0'])
+def test_an_if_match_padded_with_a_no_break_space_matches_nothing(users_server, stored, tag):
+    """RFC 9110 §13.1.1 and §5.6.1: If-Match is * or a list of entity-tags with spaces and tabs
+    around them; a \xa0 (obs-text) is no such space, so the tag matches nothing: 412 (Python's
+    strip() and Node's trim() took "*\xa0" for * and let the write through)."""
+    data = (
+        f"PATCH /users/{stored['id']} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        "Content-Length: 2\r\nIf-Match: "
+    ).encode() + tag + b"\r\n\r\n{}"
+    assert raw_request(users_server.url, data, timeout=5).status == 412
+
+
 @pytest.mark.parametrize("option", [b"closed", b"x-close", b"close;", b"keep-alive, closer"])
 def test_a_connection_option_that_only_contains_close_keeps_the_connection(users_server, stored, option):
     """RFC 9110 §7.6.1: Connection is a comma-separated list of options, and only the option

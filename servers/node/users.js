@@ -89,7 +89,7 @@ function etagFor(version) {
 // Weak comparison (If-None-Match) ignores a W/ prefix; strong comparison (If-Match) does not.
 function etagMatches(header, tag, weak) {
   return header.split(",").some((candidate) => {
-    let value = candidate.trim();
+    let value = candidate.replace(/^[ \t]+|[ \t]+$/g, ""); // RFC 9110 §5.6.1: OWS only, not \xa0
     if (weak && value.startsWith("W/")) value = value.slice(2);
     return value === "*" || value === tag;
   });

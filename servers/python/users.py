@@ -95,7 +95,7 @@ def etag_for(version: int) -> str:
 def etag_matches(header: str, etag: str, weak: bool) -> bool:
     """Whether an If-Match / If-None-Match header (`*` or a comma-separated list) names etag."""
     for tag in header.split(","):
-        tag = tag.strip()
+        tag = tag.strip(" \t")  # RFC 9110 §5.6.1: OWS, spaces and tabs only; strip() takes \xa0 too
         if weak:  # If-None-Match compares weakly: W/"v1" names "v1"; If-Match never does
             tag = tag.removeprefix("W/")
         if tag in ("*", etag):

@@ -154,7 +154,7 @@ func etagFor(version int) string { return fmt.Sprintf(`"v%d"`, version) }
 // Weak comparison (If-None-Match) ignores a W/ prefix; strong comparison (If-Match) does not.
 func etagMatches(header, tag string, weak bool) bool {
 	for _, candidate := range strings.Split(header, ",") {
-		value := strings.TrimSpace(candidate)
+		value := strings.Trim(candidate, " \t") // RFC 9110 §5.6.1: OWS, spaces and tabs only
 		if weak {
 			value = strings.TrimPrefix(value, "W/")
 		}
