@@ -422,7 +422,8 @@ CASES = [
     # (Python's strip() and Node's trim() took it for application/json and created the user).
     case(
         "content-type-nbsp",
-        b"POST /users HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\xa0\r\nContent-Length: 2\r\n\r\n{}",
+        b"POST /users HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\xa0\r\n"
+        b"Content-Length: 2\r\n\r\n{}",
         415,
         "Content-Type must be application/json",
     ),
@@ -533,9 +534,13 @@ def test_an_if_match_padded_with_a_no_break_space_matches_nothing(users_server, 
     around them; a \xa0 (obs-text) is no such space, so the tag matches nothing: 412 (Python's
     strip() and Node's trim() took "*\xa0" for * and let the write through)."""
     data = (
-        f"PATCH /users/{stored['id']} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-        "Content-Length: 2\r\nIf-Match: "
-    ).encode() + tag + b"\r\n\r\n{}"
+        (
+            f"PATCH /users/{stored['id']} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            "Content-Length: 2\r\nIf-Match: "
+        ).encode()
+        + tag
+        + b"\r\n\r\n{}"
+    )
     assert raw_request(users_server.url, data, timeout=5).status == 412
 
 
