@@ -89,6 +89,8 @@ class JupyterLab(Server):
             f"--LabApp.user_settings_dir={settings}",
             f"--LabApp.workspaces_dir={config / 'workspaces'}",
             "--ServerApp.allow_root=True",
+            # Its kernels talk over Unix sockets, not TCP ports a test's server may take (kernel.py).
+            "--KernelManager.transport=ipc",
         ]
         env = {
             "JUPYTER_CONFIG_DIR": str(config / "config"),

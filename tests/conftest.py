@@ -5,12 +5,18 @@ import shutil
 import uuid
 from pathlib import Path
 
+import nbval.kernel
 import psutil
 import pytest
 from browser import browser, lab, lab_page  # noqa: F401  (one set of browser fixtures for every test)
+from kernel import IpcKernelManager
 
 from workbook import LANGUAGES
 from workbook.paths import ROOT
+
+# nbval's kernels too talk over Unix sockets, not TCP ports a test's server may take first
+# (kernel.py), in every run that collects tests/, as `make test` does.
+nbval.kernel.KernelManager = IpcKernelManager
 
 
 @pytest.fixture(params=LANGUAGES)

@@ -10,12 +10,37 @@ Used by the tests of workbook.cells (ownership, one-line errors) and by the less
 from __future__ import annotations
 
 import os
+import tempfile
+import uuid
 from pathlib import Path
 
 import nbformat
+from jupyter_client import AsyncKernelManager, KernelManager
 from nbclient import NotebookClient
 
 from workbook.paths import ROOT
+
+
+class OverUnixSockets:
+    """A kernel manager whose kernel talks over Unix sockets in the temporary folder, not TCP ports.
+
+    jupyter_client picks a kernel's five TCP ports by asking the OS for free ones and releasing
+    them; in the second before the kernel binds them, a server or a client socket of a test running
+    beside it may take one, and the kernel dies ("Address already in use": seen once in CI). A
+    socket file of a name of our own cannot be taken. cleanup_resources() removes the files."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("transport", "ipc")
+        kwargs.setdefault("ip", os.path.join(tempfile.gettempdir(), f"kernel-{uuid.uuid4().hex}-ipc"))
+        super().__init__(**kwargs)
+
+
+class IpcKernelManager(OverUnixSockets, KernelManager):
+    """For nbval (tests/conftest.py)."""
+
+
+class AsyncIpcKernelManager(OverUnixSockets, AsyncKernelManager):
+    """For Kernel below, through nbclient."""
 
 
 class Kernel:
@@ -24,7 +49,11 @@ class Kernel:
     def __init__(self, env: dict[str, str] | None = None, cwd: Path = ROOT / "notebooks", timeout: int = 120):
         self.notebook = nbformat.v4.new_notebook()
         self.client = NotebookClient(
-            self.notebook, timeout=timeout, allow_errors=True, resources={"metadata": {"path": str(cwd)}}
+            self.notebook,
+            timeout=timeout,
+            allow_errors=True,
+            resources={"metadata": {"path": str(cwd)}},
+            kernel_manager_class=AsyncIpcKernelManager,
         )
         self.env = {**os.environ, **(env or {})}
         self._context = None
