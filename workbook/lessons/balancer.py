@@ -38,6 +38,7 @@ from ..scratch import temporary_folder
 from .rotation import CHECK_INTERVAL, TARGET, Rotation
 
 CADDY = BUILD / "bin" / "caddy"
+SETTLE = 0.05  # seconds Caddy must count no request to an upstream taken out: see take_out
 
 
 def caddy_config(
@@ -51,9 +52,11 @@ def caddy_config(
     fail_duration: str = "2s",
     reuse_connections: bool = True,
     rotation: str | None = None,
+    admin_socket: str | None = None,
 ) -> dict:
     """Caddy's JSON config: one reverse proxy on 127.0.0.1:port in front of the upstreams; with
-    `rotation` (host:port of a workbook.lessons.rotation endpoint), only those it keeps in rotation."""
+    `rotation` (host:port of a workbook.lessons.rotation endpoint), only those it keeps in rotation;
+    with `admin_socket` (a path), Caddy's admin API on that Unix socket, for reading its counts."""
     proxy = {
         "handler": "reverse_proxy",
         "upstreams": [{"dial": url.split("://", 1)[-1].rstrip("/")} for url in upstreams],
@@ -90,7 +93,8 @@ def caddy_config(
         "routes": [{"handle": [proxy]}],
     }
     config: dict[str, Any] = {
-        "admin": {"disabled": True},  # no admin port: several balancers can run at once
+        # No admin port, so several balancers can run at once; a socket file of its own, if asked.
+        "admin": {"listen": f"unix/{admin_socket}"} if admin_socket else {"disabled": True},
         "logging": {"logs": {"default": {"level": "ERROR"}}},
         "apps": {"http": {"servers": {"balancer": server}}},
     }
@@ -156,6 +160,7 @@ class Balancer(Server):
         # The root certificate of Caddy's local authority: pass it to requests as `verify=`.
         self.authority = str(self._home.path / "caddy" / "pki" / "authorities" / "local" / "root.crt")
         config = self._home.path / "caddy.json"
+        self._admin_socket = self._home.path / "admin.sock"
         config.write_text(
             json.dumps(
                 caddy_config(
@@ -169,6 +174,7 @@ class Balancer(Server):
                     fail_duration,
                     reuse_connections,
                     self.rotation.address if self.rotation else None,
+                    str(self._admin_socket) if self.rotation else None,
                 )
             )
         )
@@ -181,10 +187,37 @@ class Balancer(Server):
         if in_front_of is not None:
             in_front_of.balanced_by(self)
 
-    def take_out(self, upstream: Server | str) -> None:
-        """Send no new request to `upstream` (a server or its URL); return once Caddy knows.
-        Requests it is already handling go on (needs a rotation: see `balance`)."""
-        self._rotation().take_out(_url(upstream).split("://", 1)[-1])
+    def take_out(self, upstream: Server | str, timeout: float = 15.0) -> None:
+        """Send no new request to `upstream` (a server or its URL); return once Caddy knows and has
+        no request under way to it (needs a rotation: see `balance`)."""
+        address = _url(upstream).split("://", 1)[-1]
+        self._rotation().take_out(address)
+        # Caddy may have chosen this upstream for a request just before it knew, and not have sent
+        # it yet: a SIGTERM now would close the connection that request is about to go out on, and
+        # Caddy would answer 502 rather than send a POST twice (RFC 9112 §9.5, §9.3.1). So wait
+        # until Caddy counts no request to it, as a cloud balancer's "deregistration delay" does.
+        deadline = time.monotonic() + timeout
+        quiet_since = None
+        while time.monotonic() < deadline:
+            if self._requests_under_way(address):
+                quiet_since = None
+            elif quiet_since is None:
+                quiet_since = time.monotonic()
+            elif time.monotonic() - quiet_since >= SETTLE:
+                return
+            time.sleep(0.005)
+
+    def _requests_under_way(self, address: str) -> int:
+        """How many requests Caddy has under way to `address` (its admin API, on a Unix socket)."""
+        with socket.socket(socket.AF_UNIX) as admin:
+            admin.settimeout(2)
+            admin.connect(str(self._admin_socket))
+            admin.sendall(b"GET /reverse_proxy/upstreams HTTP/1.1\r\nHost: \r\nConnection: close\r\n\r\n")
+            answer = b""
+            while chunk := admin.recv(65536):
+                answer += chunk
+        upstreams = json.loads(answer.partition(b"\r\n\r\n")[2])
+        return sum(u["num_requests"] for u in upstreams if u["address"] == address)
 
     def put_back(self, upstream: Server | str) -> None:
         """Send requests to `upstream` again; return once Caddy knows."""
