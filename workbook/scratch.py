@@ -37,8 +37,8 @@ def folder_prefix(kind: str) -> str:
 class Folder(os.PathLike):
     """A temporary folder: `str(folder)` or `folder.path` is where it is; `remove()` removes it."""
 
-    def __init__(self, prefix: str):
-        self.path = Path(tempfile.mkdtemp(prefix=folder_prefix(prefix)))
+    def __init__(self, prefix: str, parent: str | None = None):
+        self.path = Path(tempfile.mkdtemp(prefix=folder_prefix(prefix), dir=parent))
         tell_guardian(f"+{self.path}")
         self._finalizer = weakref.finalize(self, _remove, str(self.path))
         cells.adopt(self, self.remove)
@@ -66,6 +66,7 @@ class Folder(os.PathLike):
         self.remove()
 
 
-def temporary_folder(prefix: str = "workbook") -> Folder:
-    """A new empty folder under the system's temporary directory, `workbook-PID-prefix-XXXXXXXX`."""
-    return Folder(prefix)
+def temporary_folder(prefix: str = "workbook", parent: str | None = None) -> Folder:
+    """A new empty folder under the system's temporary directory (or `parent`),
+    `workbook-PID-prefix-XXXXXXXX`."""
+    return Folder(prefix, parent)

@@ -161,6 +161,12 @@ class Balancer(Server):
         self.authority = str(self._home.path / "caddy" / "pki" / "authorities" / "local" / "root.crt")
         config = self._home.path / "caddy.json"
         self._admin_socket = self._home.path / "admin.sock"
+        # A Unix socket's path holds at most 104 bytes (macOS; 108 on Linux): under a long $TMPDIR
+        # (a test's own) the socket gets a folder of its own in /tmp.
+        self._sockets = None
+        if self.rotation and len(bytes(self._admin_socket)) > 100:
+            self._sockets = temporary_folder("caddy-admin", parent="/tmp")
+            self._admin_socket = self._sockets.path / "admin.sock"
         config.write_text(
             json.dumps(
                 caddy_config(
@@ -279,10 +285,12 @@ class Balancer(Server):
         return status
 
     def _stop_helpers(self) -> None:
-        """Stop what runs for Caddy: its rotation endpoint and its home folder."""
+        """Stop what runs for Caddy: its rotation endpoint and its folders."""
         if self.rotation is not None:
             self.rotation.close()
         self._home.remove()
+        if self._sockets is not None:
+            self._sockets.remove()
 
 
 def balance(upstreams: Upstreams, **options) -> Balancer:
