@@ -14,12 +14,15 @@ a guardian process, when this process dies without a chance to clean up (a kerne
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import signal
 import socket
+import struct
 import subprocess
 import sys
+import termios
 import threading
 import time
 import weakref
@@ -257,7 +260,24 @@ class Server:
 
     def output(self) -> str:
         """Everything the server printed so far, stdout and stderr interleaved by arrival."""
+        self._catch_up()
         return "\n".join(self._lines)
+
+    def _catch_up(self, within: float = 0.1) -> None:
+        """Wait, briefly, until the readers have taken what is in the pipes: a line the server wrote
+        an instant ago may not have reached `_lines` yet (a readiness line printed twice was seen
+        once, in a CI run)."""
+        deadline = time.monotonic() + within
+        for stream in (self._process.stdout, self._process.stderr):
+            while time.monotonic() < deadline:
+                try:
+                    waiting = struct.unpack("i", fcntl.ioctl(stream.fileno(), termios.FIONREAD, b"\0" * 4))[0]
+                except (OSError, ValueError):  # closed: the reader has taken everything
+                    break
+                if not waiting:
+                    break
+                time.sleep(0.001)
+        time.sleep(0.002)  # a line just read is appended by its reader thread now
 
     @property
     def pid(self) -> int:
