@@ -76,9 +76,7 @@ def clean_exit(ctx: Context) -> None:
 def clean_exit_on_ctrl_c(ctx: Context) -> None:
     server = ctx.start()
     os.kill(server.pid, signal.SIGINT)
-    deadline = time.monotonic() + 3
-    while server.running() and time.monotonic() < deadline:
-        time.sleep(0.02)
+    exits_within(server, 3)
     ignored = server.running()
     status = server.stop()  # SIGTERM, then SIGKILL, if SIGINT did not stop it
     how = {"go": "signal.NotifyContext with os.Interrupt beside syscall.SIGTERM",
@@ -102,9 +100,9 @@ def drains_in_flight(ctx: Context) -> None:
         # A POST whose body is still arriving: the request is in flight when SIGTERM comes.
         sock.sendall(b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\n"
                      b"Content-Length: 6\r\n\r\nHel")
-        time.sleep(0.2)
+        time.sleep(0.1)  # the server has the head now, and waits for the rest of the body
         os.kill(server.pid, signal.SIGTERM)
-        time.sleep(0.2)
+        refusing(server.port, within=0.5)  # draining: the rest of the body comes after SIGTERM
         answer = b""
         try:
             sock.sendall(b"lo\n")
@@ -112,6 +110,7 @@ def drains_in_flight(ctx: Context) -> None:
                 answer += chunk
         except OSError:
             pass
+    exits_within(server, 3)  # by itself, once it has answered: a second SIGTERM would kill it
     status = server.stop()
     why = {"go": "Serve returns the moment Shutdown begins; main must wait for Shutdown to return, or "
                  "the process exits with requests in flight",
@@ -123,3 +122,21 @@ def drains_in_flight(ctx: Context) -> None:
            got=f"{repr(answer[:40]) if answer else 'no answer: the connection closed'} (exit status "
                f"{status}): {why}")
     expect(status == 0, "exit status 0 after SIGTERM", got=f"exit status {status}")
+
+
+def refusing(port: int, within: float) -> None:
+    """Return once nothing accepts connections on `port` any more, or after `within` seconds."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+        except OSError:
+            return
+        time.sleep(0.005)
+
+
+def exits_within(server, seconds: float) -> None:
+    """Wait until the server has exited by itself, `seconds` at most."""
+    deadline = time.monotonic() + seconds
+    while server.running() and time.monotonic() < deadline:
+        time.sleep(0.005)
