@@ -27,10 +27,7 @@ DRAIN_TIMEOUT = 10
 
 def wait_for_exit(srv, seconds: float = 12.0) -> int | None:
     """The exit status once the server has exited by itself; None if it is still running."""
-    deadline = time.monotonic() + seconds
-    while srv.running() and time.monotonic() < deadline:
-        time.sleep(0.02)
-    return None if srv.running() else srv.stop()
+    return srv.stop() if srv.exits_within(seconds) else None
 
 
 def read_until_closed(sock: socket.socket) -> bytes:

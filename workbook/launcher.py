@@ -286,6 +286,15 @@ class Server:
     def running(self) -> bool:
         return self._process.poll() is None
 
+    def exits_within(self, seconds: float) -> bool:
+        """True if the server has exited, or exits by itself within `seconds`."""
+        deadline = time.monotonic() + seconds
+        while self.running():
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.005)
+        return True
+
     def stop(self, grace: float = 3.0) -> int | None:
         """Stop the server (and anything it started): SIGTERM, then SIGKILL if it is still running
         `grace` seconds later; return its exit status."""

@@ -76,8 +76,7 @@ def clean_exit(ctx: Context) -> None:
 def clean_exit_on_ctrl_c(ctx: Context) -> None:
     server = ctx.start()
     os.kill(server.pid, signal.SIGINT)
-    exits_within(server, 3)
-    ignored = server.running()
+    ignored = not server.exits_within(3)
     status = server.stop()  # SIGTERM, then SIGKILL, if SIGINT did not stop it
     how = {"go": "signal.NotifyContext with os.Interrupt beside syscall.SIGTERM",
            "node": 'process.on("SIGINT", ...) as for SIGTERM',
@@ -110,7 +109,7 @@ def drains_in_flight(ctx: Context) -> None:
                 answer += chunk
         except OSError:
             pass
-    exits_within(server, 3)  # by itself, once it has answered: a second SIGTERM would kill it
+    server.exits_within(3)  # by itself, once it has answered: a second SIGTERM would kill it
     status = server.stop()
     why = {"go": "Serve returns the moment Shutdown begins; main must wait for Shutdown to return, or "
                  "the process exits with requests in flight",
@@ -134,9 +133,3 @@ def refusing(port: int, within: float) -> None:
             return
         time.sleep(0.005)
 
-
-def exits_within(server, seconds: float) -> None:
-    """Wait until the server has exited by itself, `seconds` at most."""
-    deadline = time.monotonic() + seconds
-    while server.running() and time.monotonic() < deadline:
-        time.sleep(0.005)

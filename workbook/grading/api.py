@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import random
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -190,7 +189,9 @@ class Context:
         try:
             return exchange(method, target.url + path, **kwargs)
         except (requests.RequestException, OSError) as error:
-            if exited(target):
+            # A process's sockets close a moment before its exit status exists, so the request its
+            # exit cut short can fail first: give the exit a moment to show.
+            if target.exits_within(0.25):
                 # The runner reports the exit, with the server's output; this shows what killed it.
                 sent = RawExchange(raw_bytes_of(method, target.url + path, **kwargs), b"", closed=True)
                 raise Failed(f"an answer to {method} {path}", (sent,), got="the server exited") from None
@@ -257,15 +258,3 @@ class Context:
     def stop_started(self) -> None:
         for server in self._started:
             server.stop()
-
-
-def exited(server: Server, within: float = 0.25) -> bool:
-    """True if the server has exited or does within `within` seconds. A process's sockets close a
-    moment before its exit status exists, so the request its exit cut short can fail first: without
-    the wait the exit was taken, one run in six, for a server that closed the connection."""
-    deadline = time.monotonic() + within
-    while server.running():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.005)
-    return True

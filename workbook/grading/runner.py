@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import random
-import time
 from pathlib import Path
 
 import requests
@@ -100,7 +99,7 @@ def run_checks(checks: list[Check], context: Context, report: Report, until: set
         printed_before = len(context.server.output())
         failure = run_one(item, context)
         server = context.server
-        if exited(server, wait=0.3 if connection_lost(failure) else 0.0):
+        if server.exits_within(0.3 if connection_lost(failure) else 0.0):
             status = server.stop()
             said = what_matters(server.output()[printed_before:].strip() or server.output()).strip()
             failure = Failed(
@@ -128,16 +127,6 @@ def connection_lost(failure: Failed | None) -> bool:
         return False
     empty = any(isinstance(e, RawExchange) and not e.received for e in failure.exchanges)
     return empty or isinstance(failure, NotHTTP) or "connection was closed" in (failure.got or "")
-
-
-def exited(server, wait: float) -> bool:
-    """True once the server has exited; a server that just closed a connection gets `wait` seconds."""
-    deadline = time.monotonic() + wait
-    while server.running():
-        if time.monotonic() >= deadline:
-            return False
-        time.sleep(0.02)
-    return True
 
 
 def run_one(item: Check, context: Context) -> Failed | None:
